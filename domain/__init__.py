@@ -1,0 +1,1 @@
+"""Pure domain model of the technology-market ledger: aggregates, events, values, rules."""

@@ -1,0 +1,46 @@
+"""The base of every techledger aggregate: business dates, actors and idempotent creation."""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate
+
+from domain.errors import InvalidInput
+
+LEDGER_NAMESPACE = uuid5(NAMESPACE_URL, "https://techledger.example/ns")
+
+
+def derived_id(kind: str, key: str) -> UUID:
+    """A stable aggregate id derived from a kind and a natural or client key (uuid5)."""
+    return uuid5(LEDGER_NAMESPACE, f"{kind}:{key}")
+
+
+class LedgerAggregate(Aggregate):
+    """Every event carries the business date it takes effect and who recorded it."""
+
+    class Event(Aggregate.Event):
+        effective_date: date
+        actor: str
+
+    class Created(Event, Aggregate.Created):
+        # Digest of the command that created the aggregate: a retry with the same
+        # idempotency key but another body is told apart from an honest retry.
+        request_digest: str
+
+        def apply(self, aggregate: LedgerAggregate) -> None:
+            aggregate.request_digest = self.request_digest
+
+    def __init__(self) -> None:
+        self.request_digest = ""
+
+
+def require_text(value: str, field: str, *, max_length: int = 500) -> str:
+    """A required, trimmed, bounded text field."""
+    text = value.strip()
+    if not text:
+        raise InvalidInput(f"{field} is required / 必填字段: {field}", field=field)
+    if len(text) > max_length:
+        raise InvalidInput(f"{field} longer than {max_length} characters", field=field)
+    return text

@@ -1,0 +1,1 @@
+"""Application layer: the Ledger application, settings, persistence and transcoding."""

@@ -1,0 +1,64 @@
+"""The Ledger's core: one eventsourcing Application with a pinned name and its executor."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any, TypeVar
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from eventsourcing.application import Application
+from eventsourcing.persistence import Transcoder
+
+from services.executor import DirectExecutor, GroupCommitExecutor
+from services.persistence import event_store_env
+from services.settings import Settings, get_settings
+from services.transcoder import OrjsonTranscoder
+from services.uow import Outcome, Work
+
+T = TypeVar("T")
+
+
+class LedgerCore(Application[UUID]):
+    """Stored topics and followers' tracking refer to this name: never change it."""
+
+    name = "techledger"
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or get_settings()
+        super().__init__(env=event_store_env(self.settings))
+        self.executor: DirectExecutor | GroupCommitExecutor
+        if self.settings.group_commit:
+            self.executor = GroupCommitExecutor(
+                self, self.settings.command_max_attempts, self.settings.group_commit_max_batch
+            )
+        else:
+            self.executor = DirectExecutor(self, self.settings.command_max_attempts)
+        self._zone = ZoneInfo(self.settings.registry_timezone)
+        self._write_listeners: list[Callable[[int], None]] = []
+
+    def construct_transcoder(self) -> Transcoder:
+        return OrjsonTranscoder()
+
+    def on_write(self, listener: Callable[[int], None]) -> None:
+        """Call `listener(position)` after each local write (wakes followers early)."""
+        self._write_listeners.append(listener)
+
+    def execute(self, work: Work[T]) -> Outcome[T]:
+        outcome: Outcome[Any] = self.executor.run(work)
+        if outcome.position is not None:
+            for listener in self._write_listeners:
+                listener(outcome.position)
+        return outcome
+
+    def today(self) -> date:
+        """The business date in the registry's time zone, for commands that give none."""
+        return datetime.now(self._zone).date()
+
+    def effective(self, given: date | None) -> date:
+        return given if given is not None else self.today()
+
+    def close(self) -> None:
+        self.executor.close()
+        super().close()

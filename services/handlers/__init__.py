@@ -1,0 +1,1 @@
+"""Command methods of the Ledger, one mixin per area."""

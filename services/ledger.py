@@ -1,0 +1,12 @@
+"""The Ledger: the only command surface of techledger (one eventsourcing Application)."""
+
+from __future__ import annotations
+
+from services.handlers.access import AccessCommands
+from services.handlers.achievements import AchievementCommands
+from services.handlers.parties import PartyCommands
+from services.handlers.projects import ProjectCommands
+
+
+class Ledger(PartyCommands, ProjectCommands, AchievementCommands, AccessCommands):
+    """Commands are methods; each saves all the aggregates it changes in one transaction."""
