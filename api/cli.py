@@ -1,0 +1,119 @@
+"""`techledger` command line: serve, rebuild, keys, demo."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from uuid import UUID
+
+import uvicorn
+
+from api.app import create_app
+from api.runtime import Runtime
+from domain.access import Role
+from services.ledger import Ledger
+from services.settings import Settings
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    overrides = {k: v for k, v in (("host", getattr(args, "host", None)),
+                                   ("port", getattr(args, "port", None)),
+                                   ("workers", getattr(args, "workers", None))) if v is not None}
+    return Settings(**overrides)
+
+
+def _where(settings: Settings) -> str:
+    if settings.database_url:
+        return f"PostgreSQL ({settings.database_url.split('@')[-1]})"
+    return f"{settings.data_dir.resolve()} (events.sqlite, views.sqlite)"
+
+
+def _bootstrap_admin_key(settings: Settings) -> None:
+    """A fresh ledger has no keys: issue one admin key and show it once."""
+    with Ledger(settings.model_copy(update={"group_commit": False})) as ledger:
+        if not ledger.has_api_keys():
+            key = ledger.issue_api_key(Role.ADMIN, "bootstrap admin")
+            print(f"No API keys existed; issued an admin key (shown once):\n  {key}\n"
+                  "Create more with: techledger keys create --role ROLE --label NAME")
+
+
+def serve(settings: Settings) -> None:
+    _bootstrap_admin_key(settings)
+    print(f"techledger listening on http://{settings.host}:{settings.port} "
+          f"(docs: /docs, workers: {settings.workers})")
+    print(f"data: {_where(settings)}", flush=True)
+    if settings.workers > 1:
+        uvicorn.run("api.app:app_factory", factory=True, host=settings.host, port=settings.port,
+                    workers=settings.workers, log_level="warning")
+    else:
+        uvicorn.run(create_app(settings), host=settings.host, port=settings.port,
+                    log_level="warning")
+
+
+def rebuild(settings: Settings) -> None:
+    runtime = Runtime.open(settings, follow=False)
+    try:
+        position = runtime.follower.rebuild()
+    finally:
+        runtime.close()
+    print(f"views rebuilt from the ledger up to position {position}")
+
+
+def create_key(settings: Settings, role: str, label: str, party: str | None) -> None:
+    with Ledger(settings.model_copy(update={"group_commit": False})) as ledger:
+        key = ledger.issue_api_key(Role(role), label, party_id=UUID(party) if party else None)
+    print(key)
+    print(f"# role={role} label={label!r}: store it now, it is not shown again", file=sys.stderr)
+
+
+def demo(settings: Settings, *, then_serve: bool) -> None:
+    from api.demo_data import load_demo
+
+    with Ledger(settings) as ledger:
+        def progress(stage: str, done: int, total: int) -> None:
+            print(f"\r  {stage:<14} {done:>4}/{total}", end="", flush=True)
+
+        print("loading the demo data set through the ledger's commands...")
+        summary = load_demo(ledger, progress=progress)
+        print(f"\n{summary}")
+        keys = {role: ledger.issue_api_key(role, f"demo {role.value}") for role in Role}
+    print("demo API keys (one per role):")
+    for role, key in keys.items():
+        print(f"  {role.value:<18} {key}")
+    if then_serve:
+        serve(settings)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="techledger", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    p_serve = sub.add_parser("serve", help="run the API with its followers (embedded default)")
+    p_serve.add_argument("--host")
+    p_serve.add_argument("--port", type=int)
+    p_serve.add_argument("--workers", type=int)
+    sub.add_parser("rebuild", help="drop the views and rebuild them from the ledger")
+    p_keys = sub.add_parser("keys", help="manage API keys")
+    keys_sub = p_keys.add_subparsers(dest="keys_command", required=True)
+    p_create = keys_sub.add_parser("create", help="issue a key and print it once")
+    p_create.add_argument("--role", required=True, choices=[r.value for r in Role])
+    p_create.add_argument("--label", required=True)
+    p_create.add_argument("--party", help="party id the key acts for (e.g. a bank)")
+    p_demo = sub.add_parser("demo", help="load the demo data set, print keys, then serve")
+    p_demo.add_argument("--no-serve", action="store_true")
+    p_demo.add_argument("--host")
+    p_demo.add_argument("--port", type=int)
+    args = parser.parse_args(argv)
+    settings = _settings(args)
+    if args.command == "serve":
+        serve(settings)
+    elif args.command == "rebuild":
+        rebuild(settings)
+    elif args.command == "keys":
+        create_key(settings, args.role, args.label, args.party)
+    else:
+        demo(settings, then_serve=not args.no_serve)
+
+
+if __name__ == "__main__":
+    main()

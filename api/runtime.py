@@ -1,0 +1,44 @@
+"""Composition root: the Ledger, the view store and the follower that feeds it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from projections.follower import Follower
+from projections.ledger_index import LedgerIndex
+from projections.registry import Registry
+from projections.store import PostgresViewDB, SqliteViewDB, ViewDB
+from services.ledger import Ledger
+from services.settings import Settings
+
+
+def open_views(settings: Settings) -> ViewDB:
+    if settings.database_url is not None:
+        return PostgresViewDB(settings.database_url, settings.views_schema, settings.pg_pool_size)
+    return SqliteViewDB(settings.views_path)
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    ledger: Ledger
+    views: ViewDB
+    follower: Follower
+
+    @classmethod
+    def open(cls, settings: Settings, *, follow: bool = True) -> Runtime:
+        """Open the ledger and views; with `follow`, run the follower as a thread."""
+        ledger = Ledger(settings)
+        views = open_views(settings)
+        follower = Follower(ledger, views, [Registry(), LedgerIndex()],
+                            page_size=settings.follower_page_size,
+                            idle_poll_s=settings.follower_idle_poll_s)
+        ledger.on_write(follower.wake)
+        if follow:
+            follower.start()
+        return cls(settings, ledger, views, follower)
+
+    def close(self) -> None:
+        self.follower.stop()
+        self.ledger.close()
+        self.views.close()

@@ -1,0 +1,1 @@
+"""Read models fed by followers of the ledger's notification log."""
