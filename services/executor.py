@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import logging
 import queue
+import random
 import threading
+import time
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,19 +44,38 @@ class DirectExecutor:
         self.app = app
         self.max_attempts = max_attempts
 
+    def head(self) -> int:
+        return int(self.app.recorder.max_notification_id() or 0)
+
     def run(self, work: Work[Any]) -> Outcome[Any]:
-        for _ in range(self.max_attempts):
+        for attempt in range(self.max_attempts):
             uow = UnitOfWork(self.app.repository, {})
-            value = work(uow)
+            head = self.head()
+            try:
+                value = work(uow)
+            except DomainError:
+                # Reads are not one snapshot: a refusal is trusted only if nobody wrote
+                # while we decided; otherwise decide again on the new state.
+                if self.head() == head or attempt == self.max_attempts - 1:
+                    raise
+                self._back_off(attempt)
+                continue
             events = uow.new_events()
             if not events:
                 return Outcome(value, None)
             try:
                 recordings = self.app.save(*events)
             except IntegrityError:
-                continue  # someone else changed one of our aggregates: reload and re-decide
+                # Someone else changed one of our aggregates: reload and decide again.
+                self._back_off(attempt)
+                continue
             return Outcome(value, positions_of(events, index_recordings(recordings)))
         raise ConcurrencyExhausted(f"gave up after {self.max_attempts} conflicting attempts")
+
+    @staticmethod
+    def _back_off(attempt: int) -> None:
+        # Jittered, so that many contenders spread out instead of colliding again.
+        time.sleep(random.uniform(0, min(0.05, 0.001 * 2**attempt)))
 
     def close(self) -> None:
         """Nothing to stop."""
@@ -65,6 +86,7 @@ class _Job:
     work: Work[Any]
     future: Future[Outcome[Any]] = field(default_factory=Future)
     value: Any = None
+    error: DomainError | None = None
     events: list[Event] = field(default_factory=list)
 
 
@@ -116,7 +138,11 @@ class GroupCommitExecutor:
 
     def _commit(self, batch: list[_Job]) -> None:
         staged: dict[UUID, LedgerAggregate] = {}
-        ready = [job for job in batch if self._apply(job, staged)]
+        head = self.direct.head()
+        refused: list[_Job] = []
+        ready = [job for job in batch if self._apply(job, staged, refused)]
+        if refused:
+            self._settle_refused(refused, head)
         events = [event for job in ready for event in job.events]
         if not events:
             for job in ready:
@@ -134,13 +160,15 @@ class GroupCommitExecutor:
         for job in ready:
             job.future.set_result(Outcome(job.value, positions_of(job.events, recorded)))
 
-    def _apply(self, job: _Job, staged: dict[UUID, LedgerAggregate]) -> bool:
+    def _apply(self, job: _Job, staged: dict[UUID, LedgerAggregate],
+               refused: list[_Job]) -> bool:
         """Run one command on copies; on success its changed aggregates join the batch."""
         uow = UnitOfWork(self.app.repository, staged)
         try:
             job.value = job.work(uow)
         except DomainError as error:
-            job.future.set_exception(error)
+            job.error = error
+            refused.append(job)
             return False
         except Exception as error:  # a bug in a command goes to its caller; the writer keeps serving
             log.exception("command failed")
@@ -149,6 +177,15 @@ class GroupCommitExecutor:
         job.events = uow.new_events()
         staged.update(uow.touched)
         return True
+
+    def _settle_refused(self, refused: list[_Job], head: int) -> None:
+        """Refusals stand unless another process wrote meanwhile; then decide again alone."""
+        if self.direct.head() == head:
+            for job in refused:
+                assert job.error is not None
+                job.future.set_exception(job.error)
+        else:
+            self._rerun_alone(refused)
 
     def _rerun_alone(self, jobs: list[_Job]) -> None:
         for job in jobs:

@@ -29,7 +29,7 @@ class Settings(BaseSettings):
     # Group commit gathers concurrent commands into one transaction (ARCHITECTURE.md).
     group_commit: bool = True
     group_commit_max_batch: int = 256
-    command_max_attempts: int = 8
+    command_max_attempts: int = 16
     follower_page_size: int = 1000
     follower_idle_poll_s: float = 0.2
     aggregate_cache_size: int = 10_000

