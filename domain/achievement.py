@@ -8,6 +8,7 @@ from enum import StrEnum
 from uuid import UUID
 
 from domain.base import LedgerAggregate
+from domain.codes import normalize_patent_number
 from domain.errors import InvalidInput, InvalidTransition
 from domain.registration_rules import check_registrable
 from domain.values import (
@@ -148,6 +149,7 @@ class Achievement(LedgerAggregate):
 
     def change_patent_status(self, patent_number: str, status: PatentStatus, *, reason: str,
                              effective_date: date, actor: str) -> None:
+        patent_number = normalize_patent_number(patent_number)
         if patent_number not in self.patents:
             raise InvalidInput(f"patent {patent_number} is not part of this achievement",
                                field="patent_number")

@@ -18,8 +18,9 @@ PROVINCE_PREFIXES = frozenset({
     "65", "71", "81", "82",
 })
 
+# ASCII digits only: `\d` would also admit full-width and other Unicode digits.
 # CNIPA application numbers: 12 digits since 2003 (year, kind, serial), 8 before.
-_PATENT_RE = re.compile(r"^(?:ZL|CN)?(\d{8}|\d{12})\.?([\dX])$")
+_PATENT_RE = re.compile(r"^(?:ZL|CN)?([0-9]{8}|[0-9]{12})\.?([0-9X])$")
 PATENT_KIND_DIGITS = {"1": "invention", "2": "utility_model", "3": "design",
                       "8": "invention", "9": "utility_model"}
 
@@ -49,7 +50,7 @@ def validate_credit_code(code: str) -> str:
 
 def validate_region_code(code: str) -> str:
     """Accept a 6-digit GB/T 2260 code whose first two digits name a province-level division."""
-    if not re.fullmatch(r"\d{6}", code) or code[:2] not in PROVINCE_PREFIXES:
+    if not re.fullmatch(r"[0-9]{6}", code) or code[:2] not in PROVINCE_PREFIXES:
         raise InvalidRegionCode(f"行政区划代码须为6位GB/T 2260代码: {code!r}", value=code)
     return code
 

@@ -20,10 +20,19 @@ TAG = "__t"
 TRUSTED_TOPIC_PREFIXES = ("domain.",)
 
 
-def _trusted(topic: str) -> Any:
+def _trusted(topic: str, kind: str) -> Any:
+    """Resolve a stored topic only to one of our own Enum or dataclass types.
+
+    The prefix alone is not enough: topics may walk attributes ("domain.x:re.compile"),
+    so the result must be a class whose own topic is exactly the stored one."""
     if not topic.startswith(TRUSTED_TOPIC_PREFIXES):
         raise ValueError(f"refusing to decode untrusted type {topic!r}")
-    return resolve_topic(topic)
+    cls = resolve_topic(topic)
+    is_kind = (issubclass(cls, Enum) if kind == "enum" else dataclasses.is_dataclass(cls)) \
+        if isinstance(cls, type) else False
+    if not is_kind or get_topic(cls) != topic:
+        raise ValueError(f"refusing to decode {topic!r}: not a domain {kind} type")
+    return cls
 
 
 def to_tagged(obj: Any) -> Any:
@@ -57,7 +66,9 @@ def from_tagged(data: Any) -> Any:
 def _encode_dict(obj: dict[Any, Any]) -> dict[str, Any]:
     if not all(type(k) is str for k in obj):
         raise TypeError("only str keys can be transcoded")
-    return {k: to_tagged(v) for k, v in obj.items()}
+    encoded = {k: to_tagged(v) for k, v in obj.items()}
+    # A plain dict that happens to use the tag key is escaped, so it cannot pose as a tag.
+    return {TAG: "dict", "v": encoded} if TAG in obj else encoded
 
 
 _PLAIN: frozenset[type] = frozenset({str, int, float, bool, type(None)})
@@ -71,8 +82,9 @@ _ENCODERS: dict[type, Callable[[Any], Any]] = {
     UUID: lambda o: {TAG: "uuid", "v": o.hex},
 }
 _DECODERS: dict[str, Callable[[dict[str, Any]], Any]] = {
-    "enum": lambda d: _trusted(d["c"])(d["v"]),
-    "dc": lambda d: _trusted(d["c"])(**{k: from_tagged(v) for k, v in d["v"].items()}),
+    "dict": lambda d: {k: from_tagged(v) for k, v in d["v"].items()},
+    "enum": lambda d: _trusted(d["c"], "enum")(d["v"]),
+    "dc": lambda d: _trusted(d["c"], "dc")(**{k: from_tagged(v) for k, v in d["v"].items()}),
     "tuple": lambda d: tuple(from_tagged(v) for v in d["v"]),
     "dec": lambda d: Decimal(d["v"]),
     "dt": lambda d: datetime.fromisoformat(d["v"]),

