@@ -373,7 +373,8 @@ def ratios(cells: Sequence[Cell], clients: Sequence[int]) -> list[dict[str, Any]
         for base in ("bare", "raw-insert"):
             other = find(cells, base, n)
             row[f"vs_{base}"] = tl.rps / other.rps if other and other.rps else None
-        rows.append(row)
+        if row["vs_bare"] is not None or row["vs_raw-insert"] is not None:
+            rows.append(row)
     return rows
 
 
@@ -438,9 +439,17 @@ def saturation_notes(cells: Sequence[Cell]) -> list[str]:
             "client, so its req/s is a lower bound" for c in cells if c.client_cpu >= CLIENT_SATURATED]
 
 
+def closed_loop_note() -> str:
+    """Little's law: with N clients and no think time, mean latency = N / throughput."""
+    needed = TARGET_CLIENTS / (TARGET_P99_MS / 1000)
+    return (f"  note: {TARGET_CLIENTS} closed-loop clients give mean latency = "
+            f"{TARGET_CLIENTS} / req/s, so p99 < {TARGET_P99_MS:.0f} ms needs more than "
+            f"{needed:.0f} req/s (compare the bare row)")
+
+
 def report(cells: Sequence[Cell], clients: Sequence[int]) -> str:
     lines = [table(cells), LEGEND, "", "ratios (req/s):", *ratio_lines(ratios(cells, clients)),
-             "", verdict_line(verdict(cells)), *saturation_notes(cells)]
+             "", verdict_line(verdict(cells)), closed_loop_note(), *saturation_notes(cells)]
     return "\n".join(lines)
 
 
