@@ -83,3 +83,5 @@ def require(*roles: Role) -> Callable[[Principal | None], Principal]:
 
 
 ALL_ROLES = tuple(Role)
+Registrar = Annotated[Principal, Depends(require(Role.REGISTRAR))]
+Anyone = Annotated[Principal, Depends(require(*ALL_ROLES))]

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Annotated, Any
+from uuid import UUID
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Header, Query, Request, Response
 
 from api.problems import ApiProblem
 from api.runtime import Runtime
+from api.schemas.common import WriteAccepted
 from projections.store import Tx
+from services.handlers.results import Created
 from services.ledger import Ledger
+from services.uow import Outcome
 
 
 def get_runtime(request: Request) -> Runtime:
@@ -71,3 +75,20 @@ def written_at(ledger: Ledger, position: int | None) -> int:
     if position is not None:
         return position
     return int(ledger.recorder.max_notification_id() or 0)
+
+
+IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
+
+
+def accepted(ledger: Ledger, aggregate_id: UUID, position: int | None) -> WriteAccepted:
+    """The answer to a write on an existing aggregate."""
+    return WriteAccepted(id=aggregate_id, position=written_at(ledger, position))
+
+
+def created(ledger: Ledger, outcome: Outcome[Created], response: Response,
+            collection: str) -> WriteAccepted:
+    """The answer to a create command (also to its idempotent replay), with its Location."""
+    value = outcome.value
+    response.headers["Location"] = f"/v1/{collection}/{value.id}"
+    return WriteAccepted(id=value.id, position=written_at(ledger, outcome.position),
+                         replayed=value.replayed, registration_number=value.registration_number)

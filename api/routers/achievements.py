@@ -5,10 +5,19 @@ from __future__ import annotations
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Header, Query, Response
+from fastapi import APIRouter, Depends, Query, Response
 
-from api.auth import ALL_ROLES, require
-from api.deps import LedgerDep, PagingDep, RuntimeDep, ViewsDep, page_of, written_at
+from api.auth import Anyone, Registrar, require
+from api.deps import (
+    IdempotencyKey,
+    LedgerDep,
+    PagingDep,
+    RuntimeDep,
+    ViewsDep,
+    accepted,
+    created,
+    page_of,
+)
 from api.schemas.achievements import (
     AchievementCreate,
     CancellationCreate,
@@ -36,10 +45,7 @@ from services.handlers.access import Principal
 from services.idempotency import fresh_key
 
 router = APIRouter(prefix="/v1/achievements", tags=["achievements"])
-Registrar = Annotated[Principal, Depends(require(Role.REGISTRAR))]
 Canceller = Annotated[Principal, Depends(require(Role.REGISTRAR, Role.AUDITOR))]
-Anyone = Annotated[Principal, Depends(require(*ALL_ROLES))]
-IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
 
 
 def to_draft(body: AchievementCreate) -> AchievementDraft:
@@ -63,15 +69,7 @@ def register_achievement(body: AchievementCreate, principal: Registrar, ledger: 
     command = c.RegisterAchievement(to_draft(body), body.registry_code, body.effective_date)
     outcome = ledger.register_achievement(command, actor=principal.actor,
                                           key=idempotency_key or fresh_key())
-    created = outcome.value
-    response.headers["Location"] = f"/v1/achievements/{created.id}"
-    return WriteAccepted(id=created.id, position=written_at(ledger, outcome.position),
-                         replayed=created.replayed,
-                         registration_number=created.registration_number)
-
-
-def _accepted(ledger: LedgerDep, achievement_id: UUID, position: int | None) -> WriteAccepted:
-    return WriteAccepted(id=achievement_id, position=written_at(ledger, position))
+    return created(ledger, outcome, response, "achievements")
 
 
 @router.post("/{achievement_id}/disclosures", response_model=WriteAccepted)
@@ -82,7 +80,7 @@ def disclose(achievement_id: UUID, body: DisclosureCreate, principal: Registrar,
     data["inventors"] = tuple(data["inventors"])
     outcome = ledger.disclose_achievement(c.DiscloseAchievement(achievement_id, **data),
                                           actor=principal.actor)
-    return _accepted(ledger, achievement_id, outcome.position)
+    return accepted(ledger, achievement_id, outcome.position)
 
 
 @router.post("/{achievement_id}/patent-status", response_model=WriteAccepted)
@@ -91,7 +89,7 @@ def change_patent_status(achievement_id: UUID, body: PatentStatusChange, princip
     """Record a patent lapsing, being invalidated, fees overdue or expiring."""
     outcome = ledger.change_patent_status(c.ChangePatentStatus(achievement_id, **body.model_dump()),
                                           actor=principal.actor)
-    return _accepted(ledger, achievement_id, outcome.position)
+    return accepted(ledger, achievement_id, outcome.position)
 
 
 @router.post("/{achievement_id}/cancellation", response_model=WriteAccepted)
@@ -100,7 +98,7 @@ def cancel_registration(achievement_id: UUID, body: CancellationCreate, principa
     """Cancel a registration (fraud, plagiarism, infringement)."""
     outcome = ledger.cancel_registration(
         c.CancelRegistration(achievement_id, **body.model_dump()), actor=principal.actor)
-    return _accepted(ledger, achievement_id, outcome.position)
+    return accepted(ledger, achievement_id, outcome.position)
 
 
 @router.post("/{achievement_id}/companies", response_model=WriteAccepted)
@@ -109,7 +107,7 @@ def record_company(achievement_id: UUID, body: CompanyCreate, principal: Registr
     """Record a company founded on the achievement (Hefei art. 8)."""
     outcome = ledger.record_company(c.RecordCompany(achievement_id, **body.model_dump()),
                                     actor=principal.actor)
-    return _accepted(ledger, achievement_id, outcome.position)
+    return accepted(ledger, achievement_id, outcome.position)
 
 
 @router.get("", response_model=Page)

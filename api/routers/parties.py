@@ -5,10 +5,19 @@ from __future__ import annotations
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Header, Query, Response
+from fastapi import APIRouter, Query, Response
 
-from api.auth import MaybePrincipal, require
-from api.deps import LedgerDep, PagingDep, RuntimeDep, ViewsDep, page_of, written_at
+from api.auth import MaybePrincipal, Registrar
+from api.deps import (
+    IdempotencyKey,
+    LedgerDep,
+    PagingDep,
+    RuntimeDep,
+    ViewsDep,
+    accepted,
+    created,
+    page_of,
+)
 from api.schemas.common import Page, WriteAccepted
 from api.schemas.parties import PartyCreate, PartyPublic, RelationCreate
 from domain.access import Role
@@ -20,8 +29,6 @@ from services.handlers.access import Principal
 from services.idempotency import fresh_key
 
 router = APIRouter(prefix="/v1/parties", tags=["parties"])
-Registrar = Annotated[Principal, Depends(require(Role.REGISTRAR))]
-IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
 SEES_RELATIONS = {Role.REGISTRAR, Role.AUDITOR, Role.EVALUATION_AGENCY, Role.ADMIN}
 
 
@@ -31,9 +38,7 @@ def register_party(body: PartyCreate, principal: Registrar, ledger: LedgerDep,
     """Register a party; organisations need a valid unified social credit code."""
     outcome = ledger.register_party(RegisterParty(**body.model_dump()), actor=principal.actor,
                                     key=idempotency_key or fresh_key())
-    response.headers["Location"] = f"/v1/parties/{outcome.value.id}"
-    return WriteAccepted(id=outcome.value.id, position=written_at(ledger, outcome.position),
-                         replayed=outcome.value.replayed)
+    return created(ledger, outcome, response, "parties")
 
 
 @router.post("/{party_id}/relations", response_model=WriteAccepted)
@@ -43,7 +48,7 @@ def declare_relation(party_id: UUID, body: RelationCreate, principal: Registrar,
     relation = Relation(party_id=body.party_id, kind=body.kind, note=body.note)
     outcome = ledger.declare_relation(
         DeclareRelation(party_id, relation, body.effective_date), actor=principal.actor)
-    return WriteAccepted(id=party_id, position=written_at(ledger, outcome.position))
+    return accepted(ledger, party_id, outcome.position)
 
 
 def _public(row: dict[str, Any], principal: Principal | None) -> dict[str, Any]:

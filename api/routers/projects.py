@@ -5,10 +5,19 @@ from __future__ import annotations
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Header, Response
+from fastapi import APIRouter, Depends, Response
 
-from api.auth import ALL_ROLES, require
-from api.deps import LedgerDep, PagingDep, RuntimeDep, ViewsDep, page_of, written_at
+from api.auth import Anyone, Registrar, require
+from api.deps import (
+    IdempotencyKey,
+    LedgerDep,
+    PagingDep,
+    RuntimeDep,
+    ViewsDep,
+    accepted,
+    created,
+    page_of,
+)
 from api.schemas.common import Page, WriteAccepted
 from api.schemas.projects import (
     PreApprovalAssessment,
@@ -27,11 +36,8 @@ from services.handlers.access import Principal
 from services.idempotency import fresh_key
 
 router = APIRouter(prefix="/v1/projects", tags=["projects"])
-Registrar = Annotated[Principal, Depends(require(Role.REGISTRAR))]
 Assessor = Annotated[Principal, Depends(require(Role.EVALUATION_AGENCY))]
 Admin = Annotated[Principal, Depends(require())]
-Anyone = Annotated[Principal, Depends(require(*ALL_ROLES))]
-IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
 
 
 @router.post("", status_code=201, response_model=WriteAccepted)
@@ -40,9 +46,7 @@ def propose_project(body: ProjectCreate, principal: Registrar, ledger: LedgerDep
     """Propose a funded project."""
     outcome = ledger.propose_project(c.ProposeProject(**body.model_dump()), actor=principal.actor,
                                      key=idempotency_key or fresh_key())
-    response.headers["Location"] = f"/v1/projects/{outcome.value.id}"
-    return WriteAccepted(id=outcome.value.id, position=written_at(ledger, outcome.position),
-                         replayed=outcome.value.replayed)
+    return created(ledger, outcome, response, "projects")
 
 
 @router.post("/{project_id}/pre-approval-assessment", response_model=WriteAccepted)
@@ -51,7 +55,7 @@ def assess_pre_approval(project_id: UUID, body: PreApprovalAssessment, principal
     """立项前评估: peer review before approval."""
     outcome = ledger.assess_pre_approval(c.AssessPreApproval(project_id, **body.model_dump()),
                                          actor=principal.actor)
-    return WriteAccepted(id=project_id, position=written_at(ledger, outcome.position))
+    return accepted(ledger, project_id, outcome.position)
 
 
 @router.post("/{project_id}/approval", response_model=WriteAccepted)
@@ -60,7 +64,7 @@ def approve_project(project_id: UUID, body: ProjectApproval, principal: Admin,
     """Approve a project whose pre-approval assessment recommended it."""
     outcome = ledger.approve_project(c.ApproveProject(project_id, **body.model_dump()),
                                      actor=principal.actor)
-    return WriteAccepted(id=project_id, position=written_at(ledger, outcome.position))
+    return accepted(ledger, project_id, outcome.position)
 
 
 @router.post("/{project_id}/stage-assessments", response_model=WriteAccepted)
@@ -69,7 +73,7 @@ def assess_stage(project_id: UUID, body: StageAssessment, principal: Assessor,
     """阶段性评估 of a running project (repeatable)."""
     outcome = ledger.assess_stage(c.AssessStage(project_id, **body.model_dump()),
                                   actor=principal.actor)
-    return WriteAccepted(id=project_id, position=written_at(ledger, outcome.position))
+    return accepted(ledger, project_id, outcome.position)
 
 
 @router.post("/{project_id}/closure", response_model=WriteAccepted)
@@ -78,7 +82,7 @@ def close_project(project_id: UUID, body: ProjectClosure, principal: Registrar,
     """Accept (验收) or terminate a project."""
     outcome = ledger.close_project(c.CloseProject(project_id, **body.model_dump()),
                                    actor=principal.actor)
-    return WriteAccepted(id=project_id, position=written_at(ledger, outcome.position))
+    return accepted(ledger, project_id, outcome.position)
 
 
 @router.get("", response_model=Page)

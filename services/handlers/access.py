@@ -7,6 +7,8 @@ import secrets
 from dataclasses import dataclass
 from uuid import UUID
 
+from eventsourcing.utils import get_topic
+
 from domain.access import ApiKey, Role
 from domain.party import Party
 from services.core import LedgerCore
@@ -59,7 +61,6 @@ class AccessCommands(LedgerCore):
         return Principal(record.id, record.role, record.label, record.party_id)
 
     def has_api_keys(self) -> bool:
-        return bool(self.recorder.select_notifications(start=None, limit=1, topics=[_ISSUED_TOPIC]))
+        issued = get_topic(ApiKey.Issued)
+        return bool(self.recorder.select_notifications(start=None, limit=1, topics=[issued]))
 
-
-_ISSUED_TOPIC = "domain.access:ApiKey.Issued"
