@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
+from fastapi.concurrency import run_in_threadpool
 
 from api.problems import ApiProblem
 from domain.access import Role
@@ -23,15 +24,18 @@ class KeyCache:
         self._entries: dict[str, tuple[float, Principal | None]] = {}
         self._lock = threading.Lock()
 
-    def lookup(self, ledger: Ledger, key: str) -> Principal | None:
-        now = time.monotonic()
+    def cached(self, key: str) -> tuple[bool, Principal | None]:
+        """(hit, principal): a hit needs no ledger read."""
         with self._lock:
             hit = self._entries.get(key)
-        if hit is not None and hit[0] > now:
-            return hit[1]
+        if hit is not None and hit[0] > time.monotonic():
+            return True, hit[1]
+        return False, None
+
+    def load(self, ledger: Ledger, key: str) -> Principal | None:
         principal = ledger.principal_for(key)
         with self._lock:
-            self._entries[key] = (now + self.ttl_s, principal)
+            self._entries[key] = (time.monotonic() + self.ttl_s, principal)
         return principal
 
 
@@ -43,7 +47,7 @@ def _presented_key(authorization: str | None, x_api_key: str | None) -> str | No
     return None
 
 
-def optional_principal(
+async def optional_principal(
     request: Request,
     authorization: Annotated[str | None, Header()] = None,
     x_api_key: Annotated[str | None, Header()] = None,
@@ -52,7 +56,12 @@ def optional_principal(
     key = _presented_key(authorization, x_api_key)
     if key is None:
         return None
-    principal = request.app.state.keys.lookup(request.app.state.runtime.ledger, key)
+    keys: KeyCache = request.app.state.keys
+    hit, principal = keys.cached(key)
+    if not hit:
+        # Dependencies are async so that the usual cache hit costs no threadpool hop;
+        # the ledger read on a miss must not block the event loop.
+        principal = await run_in_threadpool(keys.load, request.app.state.runtime.ledger, key)
     if principal is None:
         raise ApiProblem(401, "invalid_api_key", "the API key is unknown or revoked",
                          headers={"WWW-Authenticate": "Bearer"})
@@ -63,11 +72,11 @@ def optional_principal(
 MaybePrincipal = Annotated[Principal | None, Depends(optional_principal)]
 
 
-def require(*roles: Role) -> Callable[[Principal | None], Principal]:
+def require(*roles: Role) -> Callable[[Principal | None], Awaitable[Principal]]:
     """A dependency admitting only callers with one of `roles` (admin is always admitted)."""
     admitted = {*roles, Role.ADMIN}
 
-    def check(principal: MaybePrincipal) -> Principal:
+    async def check(principal: MaybePrincipal) -> Principal:
         if principal is None:
             raise ApiProblem(401, "unauthenticated",
                              "send an API key as 'Authorization: Bearer <key>' or 'X-API-Key'",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -17,7 +18,8 @@ from services.ledger import Ledger
 from services.uow import Outcome
 
 
-def get_runtime(request: Request) -> Runtime:
+async def get_runtime(request: Request) -> Runtime:
+    # async: a pure lookup, so no threadpool hop (see bench/RESULTS.md)
     runtime = request.app.state.runtime
     assert isinstance(runtime, Runtime)
     return runtime
@@ -26,7 +28,7 @@ def get_runtime(request: Request) -> Runtime:
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 
 
-def get_ledger(runtime: RuntimeDep) -> Ledger:
+async def get_ledger(runtime: RuntimeDep) -> Ledger:
     return runtime.ledger
 
 
@@ -54,14 +56,18 @@ def read_views(
 ViewsDep = Annotated[Tx, Depends(read_views)]
 
 
+@dataclass(frozen=True)
 class Paging:
-    def __init__(self, page: Annotated[int, Query(ge=1)] = 1,
-                 page_size: Annotated[int, Query(ge=1, le=200)] = 20) -> None:
-        self.page = page
-        self.page_size = page_size
+    page: int
+    page_size: int
 
 
-PagingDep = Annotated[Paging, Depends()]
+async def get_paging(page: Annotated[int, Query(ge=1)] = 1,
+                     page_size: Annotated[int, Query(ge=1, le=200)] = 20) -> Paging:
+    return Paging(page, page_size)
+
+
+PagingDep = Annotated[Paging, Depends(get_paging)]
 
 
 def page_of(items: list[dict[str, Any]], total: int, paging: Paging,

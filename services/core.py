@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any, TypeVar
@@ -46,11 +47,22 @@ class LedgerCore(Application[UUID]):
         self._write_listeners.append(listener)
 
     def execute(self, work: Work[T]) -> Outcome[T]:
-        outcome: Outcome[Any] = self.executor.run(work)
+        outcome: Outcome[T] = self.executor.run(work)
+        self._announce(outcome)
+        return outcome
+
+    async def execute_async(self, work: Work[T]) -> Outcome[T]:
+        """`execute` for an event loop: waits on the group-commit writer without a thread."""
+        if isinstance(self.executor, GroupCommitExecutor):
+            outcome: Outcome[T] = await asyncio.wrap_future(self.executor.submit(work))
+            self._announce(outcome)
+            return outcome
+        return await asyncio.to_thread(self.execute, work)
+
+    def _announce(self, outcome: Outcome[Any]) -> None:
         if outcome.position is not None:
             for listener in self._write_listeners:
                 listener(outcome.position)
-        return outcome
 
     def today(self) -> date:
         """The business date in the registry's time zone, for commands that give none."""

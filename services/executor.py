@@ -175,7 +175,7 @@ class GroupCommitExecutor:
             job.future.set_exception(error)
             return False
         job.events = uow.new_events()
-        staged.update(uow.touched)
+        staged.update(uow.changed())
         return True
 
     def _settle_refused(self, refused: list[_Job], head: int) -> None:

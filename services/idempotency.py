@@ -21,17 +21,24 @@ def request_digest(body: Any) -> str:
 
 
 def fresh_key() -> str:
-    """The key used when a client sends none: every such request creates anew."""
+    """A key nobody used before (tests and the demo use it to create without a client key)."""
     return uuid.uuid4().hex
 
 
 def create_once(
-    uow: UnitOfWork, cls: type[A], kind: str, key: str, body: Any,
+    uow: UnitOfWork, cls: type[A], kind: str, key: str | None, body: Any,
     build: Callable[[UUID, str], A],
 ) -> tuple[A, bool]:
     """Return (aggregate, created). A retry with the same key and body finds the first
-    result and writes nothing; the same key with another body is refused (409)."""
+    result and writes nothing; the same key with another body is refused (409).
+
+    Without a key every call creates anew, under a random id that cannot exist yet, so
+    there is nothing to look up."""
     digest = request_digest(body)
+    if key is None:
+        aggregate = build(uuid.uuid4(), digest)
+        uow.add(aggregate)
+        return aggregate, True
     aggregate_id = derived_id(kind, key)
     existing = uow.find(cls, aggregate_id)
     if existing is not None:

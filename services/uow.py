@@ -54,6 +54,11 @@ class UnitOfWork:
         self.touched[aggregate.id] = aggregate
         self._known_pending[aggregate.id] = 0
 
+    def changed(self) -> dict[UUID, LedgerAggregate]:
+        """The aggregates this command changed (only these need staging for the batch)."""
+        return {agg_id: aggregate for agg_id, aggregate in self.touched.items()
+                if len(aggregate.pending_events) > self._known_pending[agg_id]}
+
     def new_events(self) -> list[Event]:
         """The events this command triggered, in the order they were triggered.
 
@@ -66,7 +71,10 @@ class UnitOfWork:
     def _load(self, aggregate_id: UUID) -> LedgerAggregate | None:
         staged = self._staged.get(aggregate_id)
         if staged is not None:
-            return copy.deepcopy(staged)
+            # Events are immutable: the copy shares them, so copying does not grow with
+            # the number of commands already staged on this aggregate.
+            shared: dict[int, Any] = {id(event): event for event in staged.pending_events}
+            return copy.deepcopy(staged, shared)
         try:
             loaded: object = self._repository.get(aggregate_id)
         except AggregateNotFoundError:

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Response
+from fastapi.concurrency import run_in_threadpool
 
 from api.auth import Anyone, Registrar, require
 from api.deps import (
@@ -42,7 +43,6 @@ from projections.ledger_index import history
 from projections.registry_queries import AchievementFilter, get_one, search_achievements
 from services import commands as c
 from services.handlers.access import Principal
-from services.idempotency import fresh_key
 
 router = APIRouter(prefix="/v1/achievements", tags=["achievements"])
 Canceller = Annotated[Principal, Depends(require(Role.REGISTRAR, Role.AUDITOR))]
@@ -62,13 +62,15 @@ def to_draft(body: AchievementCreate) -> AchievementDraft:
 
 
 @router.post("", status_code=201, response_model=WriteAccepted)
-def register_achievement(body: AchievementCreate, principal: Registrar, ledger: LedgerDep,
-                         response: Response, idempotency_key: IdempotencyKey = None
-                         ) -> WriteAccepted:
+async def register_achievement(body: AchievementCreate, principal: Registrar, ledger: LedgerDep,
+                               response: Response, idempotency_key: IdempotencyKey = None
+                               ) -> WriteAccepted:
     """成果登记: register an achievement and receive its registration number (批准登记号)."""
     command = c.RegisterAchievement(to_draft(body), body.registry_code, body.effective_date)
-    outcome = ledger.register_achievement(command, actor=principal.actor,
-                                          key=idempotency_key or fresh_key())
+    work = ledger.registration(command, actor=principal.actor, key=idempotency_key)
+    outcome = await ledger.execute_async(work)
+    if outcome.position is None:  # an idempotent replay: answering reads the ledger head
+        return await run_in_threadpool(created, ledger, outcome, response, "achievements")
     return created(ledger, outcome, response, "achievements")
 
 

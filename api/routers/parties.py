@@ -26,7 +26,6 @@ from domain.values import PartyKind, Relation
 from projections.registry_queries import get_one, list_parties
 from services.commands import DeclareRelation, RegisterParty
 from services.handlers.access import Principal
-from services.idempotency import fresh_key
 
 router = APIRouter(prefix="/v1/parties", tags=["parties"])
 SEES_RELATIONS = {Role.REGISTRAR, Role.AUDITOR, Role.EVALUATION_AGENCY, Role.ADMIN}
@@ -37,7 +36,7 @@ def register_party(body: PartyCreate, principal: Registrar, ledger: LedgerDep,
                    response: Response, idempotency_key: IdempotencyKey = None) -> WriteAccepted:
     """Register a party; organisations need a valid unified social credit code."""
     outcome = ledger.register_party(RegisterParty(**body.model_dump()), actor=principal.actor,
-                                    key=idempotency_key or fresh_key())
+                                    key=idempotency_key)
     return created(ledger, outcome, response, "parties")
 
 

@@ -33,7 +33,6 @@ from projections.ledger_index import history
 from projections.registry_queries import get_one, list_projects
 from services import commands as c
 from services.handlers.access import Principal
-from services.idempotency import fresh_key
 
 router = APIRouter(prefix="/v1/projects", tags=["projects"])
 Assessor = Annotated[Principal, Depends(require(Role.EVALUATION_AGENCY))]
@@ -45,7 +44,7 @@ def propose_project(body: ProjectCreate, principal: Registrar, ledger: LedgerDep
                     response: Response, idempotency_key: IdempotencyKey = None) -> WriteAccepted:
     """Propose a funded project."""
     outcome = ledger.propose_project(c.ProposeProject(**body.model_dump()), actor=principal.actor,
-                                     key=idempotency_key or fresh_key())
+                                     key=idempotency_key)
     return created(ledger, outcome, response, "projects")
 
 

@@ -25,7 +25,7 @@ from services.commands import (
 from services.core import LedgerCore
 from services.handlers.results import Created
 from services.idempotency import create_once
-from services.uow import Outcome, UnitOfWork
+from services.uow import Outcome, UnitOfWork, Work
 
 REGISTRY_CODE = re.compile(r"^[0-9A-Z]{2,8}$")
 
@@ -38,9 +38,16 @@ def natural_key(draft: AchievementDraft) -> str:
 
 class AchievementCommands(LedgerCore):
     def register_achievement(
-        self, cmd: RegisterAchievement, *, actor: str, key: str
+        self, cmd: RegisterAchievement, *, actor: str, key: str | None = None
     ) -> Outcome[Created]:
         """成果登记: checked, deduplicated, numbered and linked to its project in one save."""
+        return self.execute(self.registration(cmd, actor=actor, key=key))
+
+    def registration(
+        self, cmd: RegisterAchievement, *, actor: str, key: str | None = None
+    ) -> Work[Created]:
+        """The registration as work for an executor; the HTTP API submits it with
+        `execute_async`, so the hottest command needs no thread of its own."""
         if not REGISTRY_CODE.match(cmd.registry_code):
             raise InvalidInput("registry_code must be 2-8 digits or capital letters",
                                field="registry_code")
@@ -65,7 +72,7 @@ class AchievementCommands(LedgerCore):
             return Created(achievement.id, replayed=not created,
                            registration_number=achievement.registration_number)
 
-        return self.execute(work)
+        return work
 
     def disclose_achievement(self, cmd: DiscloseAchievement, *, actor: str) -> Outcome[None]:
         def work(uow: UnitOfWork) -> None:

@@ -16,7 +16,8 @@ from services.uow import Outcome, UnitOfWork
 
 
 class PartyCommands(LedgerCore):
-    def register_party(self, cmd: RegisterParty, *, actor: str, key: str) -> Outcome[Created]:
+    def register_party(self, cmd: RegisterParty, *, actor: str,
+                       key: str | None = None) -> Outcome[Created]:
         """Register a party; an organisation's credit code may be registered only once."""
 
         def work(uow: UnitOfWork) -> Created:

@@ -20,7 +20,8 @@ from services.uow import Outcome, UnitOfWork
 
 
 class ProjectCommands(LedgerCore):
-    def propose_project(self, cmd: ProposeProject, *, actor: str, key: str) -> Outcome[Created]:
+    def propose_project(self, cmd: ProposeProject, *, actor: str,
+                        key: str | None = None) -> Outcome[Created]:
         """Propose a funded project undertaken by a registered party."""
 
         def work(uow: UnitOfWork) -> Created:

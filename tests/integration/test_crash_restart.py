@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
-import sys
 import threading
-import time
 from pathlib import Path
 from typing import Any
 
@@ -18,40 +15,9 @@ from domain.access import Role
 from services.ledger import Ledger
 from services.settings import Settings
 from tests.factories import university
+from tests.integration.server import free_port, post, start_server
 
 TOTAL = 240
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def start_server(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "TECHLEDGER_DATA_DIR": str(data_dir)}
-    process = subprocess.Popen([sys.executable, "-m", "api.cli", "serve", "--port", str(port)],
-                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/v1/health", timeout=1).status_code == 200:
-                return process
-        except httpx.TransportError:
-            time.sleep(0.1)
-    process.kill()
-    raise AssertionError("server did not start")
-
-
-def body(owner: str, n: int) -> dict[str, Any]:
-    return {"registry_code": "1306", "title": f"崩溃测试成果{n}", "category": "applied_technology",
-            "owner_ids": [owner], "completers": [{"name": "赵磊"}], "field": "电子信息",
-            "keywords": ["测试"], "funding": {"fiscal": False}, "maturity_stage": "pilot"}
-
-
-def post(base: str, key: str, owner: str, n: int) -> httpx.Response:
-    return httpx.post(f"{base}/v1/achievements", json=body(owner, n), timeout=10,
-                      headers={"Authorization": f"Bearer {key}", "Idempotency-Key": f"crash-{n}"})
 
 
 def load_until_killed(base: str, key: str, owner: str, process: subprocess.Popen[bytes]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
@@ -31,6 +32,7 @@ from domain.values import (
     TransferIntent,
 )
 from services import commands as c
+from services.handlers.results import Created
 from services.ledger import Ledger
 from services.settings import Settings
 from tests.factories import credit_code, draft, register, university
@@ -161,5 +163,28 @@ def test_32_threads_registering_get_32_consecutive_numbers(
             numbers = list(pool.map(lambda i: register(ledger, uni, f"并发成果{i}", f"k{i}"),
                                     range(32)))
         serials = sorted(int(n[-5:]) for n in numbers)
+        assert serials == list(range(1, 33))
+        assert registered_events(ledger) == 32
+
+
+@pytest.mark.parametrize("group_commit", [True, False])
+def test_async_submission_numbers_32_concurrent_registrations(
+    store_settings: Settings, group_commit: bool
+) -> None:
+    """The HTTP path (`execute_async`) keeps the rules of the threaded one; keyless
+    registrations each create anew."""
+    with Ledger(store_settings.model_copy(update={"group_commit": group_commit})) as ledger:
+        uni = university(ledger)
+
+        async def register_all() -> list[Created]:
+            works = [ledger.registration(c.RegisterAchievement(draft(uni, f"异步成果{i}"), "1306"),
+                                         actor="t") for i in range(32)]
+            outcomes = await asyncio.gather(*(ledger.execute_async(w) for w in works))
+            assert all(o.position is not None for o in outcomes)
+            return [o.value for o in outcomes]
+
+        created = asyncio.run(register_all())
+        assert len({x.id for x in created}) == 32
+        serials = sorted(int(str(x.registration_number)[-5:]) for x in created)
         assert serials == list(range(1, 33))
         assert registered_events(ledger) == 32

@@ -1,0 +1,48 @@
+"""Run `techledger serve` as a real subprocess for end-to-end tests."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_server(data_dir: Path, port: int, *options: str) -> subprocess.Popen[bytes]:
+    """`techledger serve` in a subprocess, returned once it answers /v1/health."""
+    env = {**os.environ, "TECHLEDGER_DATA_DIR": str(data_dir)}
+    command = [sys.executable, "-m", "api.cli", "serve", "--port", str(port), *options]
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/v1/health", timeout=1).status_code == 200:
+                return process
+        except httpx.TransportError:
+            time.sleep(0.1)
+    process.kill()
+    raise AssertionError("server did not start")
+
+
+def body(owner: str, n: int) -> dict[str, Any]:
+    return {"registry_code": "1306", "title": f"崩溃测试成果{n}", "category": "applied_technology",
+            "owner_ids": [owner], "completers": [{"name": "赵磊"}], "field": "电子信息",
+            "keywords": ["测试"], "funding": {"fiscal": False}, "maturity_stage": "pilot"}
+
+
+def post(base: str, key: str, owner: str, n: int) -> httpx.Response:
+    """Register achievement `n` with the idempotency key `crash-{n}`."""
+    return httpx.post(f"{base}/v1/achievements", json=body(owner, n), timeout=10,
+                      headers={"Authorization": f"Bearer {key}", "Idempotency-Key": f"crash-{n}"})
