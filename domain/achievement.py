@@ -19,6 +19,7 @@ from domain.values import (
     Funding,
     HefeiSubtype,
     IpItem,
+    ManagerStage,
     MaturityStage,
     Patent,
     PatentStatus,
@@ -111,6 +112,16 @@ class Achievement(LedgerAggregate):
         def apply(self, aggregate: Achievement) -> None:
             aggregate.company_ids = (*aggregate.company_ids, self.company_id)
 
+    class TechnologyManagerEngaged(LedgerAggregate.Event):
+        """A technology manager (技术经理人) takes part in a stage (Baoding item 6)."""
+
+        manager_id: UUID
+        stage: ManagerStage
+        note: str
+
+        def apply(self, aggregate: Achievement) -> None:
+            aggregate.managers = (*aggregate.managers, (self.manager_id, self.stage))
+
     def __init__(self) -> None:
         super().__init__()
         self.registration_number = ""
@@ -120,6 +131,7 @@ class Achievement(LedgerAggregate):
         self.status = AchievementStatus.REGISTERED
         self.disclosed_on: date | None = None
         self.company_ids: tuple[UUID, ...] = ()
+        self.managers: tuple[tuple[UUID, ManagerStage], ...] = ()
 
     @classmethod
     def register(cls, draft: AchievementDraft, *, id: UUID, request_digest: str,
@@ -170,6 +182,23 @@ class Achievement(LedgerAggregate):
             raise InvalidTransition("this company is already recorded for the achievement")
         self.trigger_event(self.CompanyFormed, company_id=company_id,
                            effective_date=effective_date, actor=actor)
+
+    def engage_manager(self, manager_id: UUID, stage: ManagerStage, note: str, *,
+                       effective_date: date, actor: str) -> None:
+        self._require_registered("technology manager engagement")
+        if (manager_id, stage) in self.managers:
+            raise InvalidTransition(f"this manager already takes part in {stage.value}")
+        self.trigger_event(self.TechnologyManagerEngaged, manager_id=manager_id, stage=stage,
+                           note=note.strip(), effective_date=effective_date, actor=actor)
+
+    @property
+    def party_ids(self) -> set[UUID]:
+        """Owners, completers and completers' affiliations: whom an evaluator must not serve."""
+        assert self.draft is not None
+        ids = set(self.owner_ids)
+        for completer in self.draft.completers:
+            ids |= {i for i in (completer.party_id, completer.affiliation_id) if i is not None}
+        return ids
 
     def _require_registered(self, step: str) -> None:
         if self.status is not AchievementStatus.REGISTERED:

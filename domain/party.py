@@ -7,8 +7,8 @@ from uuid import UUID
 
 from domain.base import LedgerAggregate, require_text
 from domain.codes import validate_credit_code, validate_region_code
-from domain.errors import InvalidInput
-from domain.values import ExpertType, PartyKind, Relation
+from domain.errors import InvalidInput, WrongPartyKind
+from domain.values import EvaluationClass, ExpertType, PartyKind, Qualification, Relation
 
 
 class Party(LedgerAggregate):
@@ -42,6 +42,12 @@ class Party(LedgerAggregate):
         def apply(self, aggregate: Party) -> None:
             aggregate.relations = (*aggregate.relations, self.relation)
 
+    class QualificationRecorded(LedgerAggregate.Event):
+        qualification: Qualification
+
+        def apply(self, aggregate: Party) -> None:
+            aggregate.qualifications = (*aggregate.qualifications, self.qualification)
+
     def __init__(self) -> None:
         super().__init__()
         self.name = ""
@@ -53,6 +59,7 @@ class Party(LedgerAggregate):
         self.affiliation_id: UUID | None = None
         self.technology_manager = False
         self.relations: tuple[Relation, ...] = ()
+        self.qualifications: tuple[Qualification, ...] = ()
 
     @classmethod
     def register(
@@ -115,6 +122,29 @@ class Party(LedgerAggregate):
         self.trigger_event(
             self.RelationDeclared, relation=relation, effective_date=effective_date, actor=actor
         )
+
+    def record_qualification(self, qualification: Qualification, *, effective_date: date,
+                             actor: str) -> None:
+        """Record an evaluation agency's qualification (Baoding item 8)."""
+        if self.kind is not PartyKind.EVALUATION_AGENCY:
+            raise WrongPartyKind(f"{self.name} is a {self.kind.value}, not an evaluation agency",
+                                 party_id=str(self.id))
+        if not qualification.scope:
+            raise InvalidInput("scope must name at least one evaluation class", field="scope")
+        if qualification.valid_to < qualification.valid_from:
+            raise InvalidInput("valid_to is before valid_from", field="valid_to")
+        require_text(qualification.issuer, "issuer", max_length=200)
+        self.trigger_event(self.QualificationRecorded, qualification=qualification,
+                           effective_date=effective_date, actor=actor)
+
+    def qualified_for(self, evaluation_class: EvaluationClass, day: date) -> bool:
+        return any(q.covers(evaluation_class, day) for q in self.qualifications)
+
+    @property
+    def can_serve_on_panels(self) -> bool:
+        """Experts and registered technology managers (Baoding item 6) may serve."""
+        return self.kind is PartyKind.INDIVIDUAL and (
+            self.expert_type is not None or self.technology_manager)
 
     def is_related_to(self, party_ids: set[UUID]) -> bool:
         """True if affiliated with, or declared related to, any of the given parties."""

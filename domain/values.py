@@ -164,3 +164,44 @@ class Relation:
     party_id: UUID
     kind: RelationKind
     note: str = ""
+
+
+class EvaluationClass(StrEnum):
+    """Baoding's evaluation-content table and Hefei's transferable-achievement evaluation."""
+
+    TRANSFERABLE = "transferable"  # 可转化科技成果评价 (Hefei arts. 3-11)
+    BASIC_RESEARCH = "basic_research"  # 基础研究成果: 小同行评议, 代表作; by the 立项单位
+    APPLIED_RESEARCH = "applied_research"  # 应用研究成果: 用户评价, 市场检验, 第三方评价
+    PRE_APPROVAL = "pre_approval"  # 市科技计划项目立项前评估
+
+
+class EvaluationForm(StrEnum):
+    """Hefei art. 4: how a transferable achievement is evaluated."""
+
+    ON_SITE = "on_site"  # 现场评价(会议评价)
+    MARKET_TEST = "market_test"  # 市场检验评价: auxiliary for development_industrialization
+    TEST_REPORT = "test_report"  # 检测报告评价: auxiliary for applied_research
+    ONLINE_TOOL = "online_tool"  # 线上工具评价
+    COMPREHENSIVE = "comprehensive"  # 综合评价
+
+
+class ManagerStage(StrEnum):
+    """Baoding item 6: technology managers take part from disclosure to negotiation."""
+
+    DISCLOSURE = "disclosure"  # 发明披露
+    ASSESSMENT = "assessment"  # 评估
+    NEGOTIATION = "negotiation"  # 对接谈判
+
+
+@dataclass(frozen=True)
+class Qualification:
+    """An evaluation agency's recorded qualification (Baoding item 8: 明确机构资质)."""
+
+    scope: tuple[EvaluationClass, ...]
+    issuer: str
+    certificate_no: str
+    valid_from: date
+    valid_to: date
+
+    def covers(self, evaluation_class: EvaluationClass, day: date) -> bool:
+        return evaluation_class in self.scope and self.valid_from <= day <= self.valid_to
