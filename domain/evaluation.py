@@ -323,7 +323,7 @@ class Evaluation(LedgerAggregate):
 
     def revoke(self, *, reason: str, decision_ref: str, effective_date: date, actor: str) -> None:
         """Revoked by a misconduct decision (evaluation fraud); it leaves the library."""
-        self._not_revoked()
+        self.require_active()
         self.trigger_event(self.Revoked, reason=require_text(reason, "reason"),
                            decision_ref=decision_ref, effective_date=effective_date, actor=actor)
 
@@ -333,7 +333,7 @@ class Evaluation(LedgerAggregate):
 
     def _step(self, target: EvaluationStatus) -> None:
         """Refuse `target` unless it is the next step of this class."""
-        self._not_revoked()
+        self.require_active()
         steps = STEPS[self.evaluation_class]
         if target not in steps:
             raise StepOutOfOrder(f"{self.evaluation_class.value} evaluations have no "
@@ -344,12 +344,12 @@ class Evaluation(LedgerAggregate):
                                  f"is {self.status.value}", status=self.status.value)
 
     def _require(self, status: EvaluationStatus, step: str) -> None:
-        self._not_revoked()
+        self.require_active()
         if self.status is not status:
             raise StepOutOfOrder(f"{step} needs status {status.value}; this evaluation is "
                                  f"{self.status.value}", status=self.status.value)
 
-    def _not_revoked(self) -> None:
+    def require_active(self) -> None:
         if self.status is S.REVOKED:
             raise EvaluationRevoked(f"evaluation {self.id} has been revoked")
 

@@ -169,6 +169,9 @@ class FundedProject(LedgerAggregate):
             self.trigger_event(self.OutputLinked, achievement_id=achievement_id,
                                effective_date=effective_date, actor=actor)
 
+    def require_proposed(self, step: str) -> None:
+        self._require(ProjectStatus.PROPOSED, step)
+
     def _require(self, status: ProjectStatus, step: str) -> None:
         if self.status is not status:
             raise InvalidTransition(

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from services.handlers.access import AccessCommands
 from services.handlers.achievements import AchievementCommands
+from services.handlers.evaluations import EvaluationCommands
 from services.handlers.parties import PartyCommands
 from services.handlers.projects import ProjectCommands
 
 
-class Ledger(PartyCommands, ProjectCommands, AchievementCommands, AccessCommands):
+class Ledger(PartyCommands, ProjectCommands, AchievementCommands, EvaluationCommands,
+             AccessCommands):
     """Commands are methods; each saves all the aggregates it changes in one transaction."""
