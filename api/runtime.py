@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from projections.evaluations import Evaluations
 from projections.follower import Follower
 from projections.ledger_index import LedgerIndex
 from projections.registry import Registry
@@ -30,7 +31,7 @@ class Runtime:
         """Open the ledger and views; with `follow`, run the follower as a thread."""
         ledger = Ledger(settings)
         views = open_views(settings)
-        follower = Follower(ledger, views, [Registry(), LedgerIndex()],
+        follower = Follower(ledger, views, [Registry(), LedgerIndex(), Evaluations()],
                             page_size=settings.follower_page_size,
                             idle_poll_s=settings.follower_idle_poll_s)
         ledger.on_write(follower.wake)

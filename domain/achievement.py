@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import Any
 from uuid import UUID
 
 from domain.base import LedgerAggregate
@@ -67,6 +68,7 @@ class Achievement(LedgerAggregate):
             super().apply(aggregate)
             assert isinstance(aggregate, Achievement)
             aggregate.registration_number = self.registration_number
+            aggregate.registered_on = self.effective_date
             aggregate.draft = self.draft
             aggregate.owner_ids = self.draft.owner_ids
             aggregate.patents = {p.number: p for p in self.draft.patents}
@@ -125,6 +127,7 @@ class Achievement(LedgerAggregate):
     def __init__(self) -> None:
         super().__init__()
         self.registration_number = ""
+        self.registered_on = date.min
         self.draft: AchievementDraft | None = None
         self.owner_ids: tuple[UUID, ...] = ()
         self.patents: dict[str, Patent] = {}
@@ -132,6 +135,14 @@ class Achievement(LedgerAggregate):
         self.disclosed_on: date | None = None
         self.company_ids: tuple[UUID, ...] = ()
         self.managers: tuple[tuple[UUID, ManagerStage], ...] = ()
+
+    def trigger_event(self, *args: Any, **kwargs: Any) -> None:
+        """Nothing happens to an achievement before it was registered."""
+        effective_date = kwargs["effective_date"]
+        if effective_date < self.registered_on:
+            raise InvalidInput(f"effective_date {effective_date} is before the registration "
+                               f"({self.registered_on})", field="effective_date")
+        super().trigger_event(*args, **kwargs)
 
     @classmethod
     def register(cls, draft: AchievementDraft, *, id: UUID, request_digest: str,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
@@ -24,6 +25,12 @@ class LedgerAggregate(Aggregate):
         effective_date: date
         actor: str
 
+        def mutate(self, aggregate: Any) -> Any:
+            mutated = super().mutate(aggregate)
+            assert mutated is not None
+            mutated.last_effective_date = self.effective_date
+            return mutated
+
     class Created(Event, Aggregate.Created):
         # Digest of the command that created the aggregate: a retry with the same
         # idempotency key but another body is told apart from an honest retry.
@@ -34,6 +41,7 @@ class LedgerAggregate(Aggregate):
 
     def __init__(self) -> None:
         self.request_digest = ""
+        self.last_effective_date = date.min  # of the latest event; set as each event applies
 
 
 def require_text(value: str, field: str, *, max_length: int = 500) -> str:

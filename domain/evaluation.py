@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 from uuid import UUID
 
 from domain.base import LedgerAggregate, require_text
@@ -112,6 +113,15 @@ class Conclusion:
 class Evaluation(LedgerAggregate):
     """One evaluation of one achievement (or, for pre-approval, one funded project)."""
 
+    def trigger_event(self, *args: Any, **kwargs: Any) -> None:
+        """Steps happen in date order too: none may take effect before the previous one."""
+        effective_date = kwargs["effective_date"]
+        if effective_date < self.last_effective_date:
+            raise InvalidInput(f"effective_date {effective_date} is before this evaluation's "
+                               f"previous step ({self.last_effective_date})",
+                               field="effective_date")
+        super().trigger_event(*args, **kwargs)
+
     class Commissioned(LedgerAggregate.Created):
         evaluation_class: EvaluationClass
         subject_id: UUID
@@ -147,6 +157,7 @@ class Evaluation(LedgerAggregate):
 
         def apply(self, aggregate: Evaluation) -> None:
             aggregate.panel = tuple(m for m in aggregate.panel if m.party_id != self.expert_id)
+            aggregate.recused = (*aggregate.recused, self.expert_id)
 
     class ScoresSubmitted(LedgerAggregate.Event):
         expert_id: UUID
@@ -209,6 +220,7 @@ class Evaluation(LedgerAggregate):
         self.conclusion: Conclusion | None = None
         self.publicity_end: date | None = None
         self.company_deadline: date | None = None
+        self.recused: tuple[UUID, ...] = ()
 
     @classmethod
     def commission(cls, *, id: UUID, request_digest: str, evaluation_class: EvaluationClass,
@@ -246,6 +258,10 @@ class Evaluation(LedgerAggregate):
         if not members or len(set(ids)) != len(ids):
             raise InvalidInput("a panel needs members, each listed once / 专家不得重复",
                                field="members")
+        returning = set(ids) & set(self.recused)
+        if returning:
+            raise PanelRuleBroken("an expert who recused cannot rejoin this evaluation's panel",
+                                  expert_ids=sorted(str(i) for i in returning))
         if self.evaluation_class is EvaluationClass.TRANSFERABLE:
             _check_composition(members)
         self.trigger_event(self.PanelFormed, members=members, effective_date=effective_date,
@@ -299,25 +315,26 @@ class Evaluation(LedgerAggregate):
                            actor=actor)
 
     def publicize(self, *, effective_date: date, actor: str) -> date:
-        """公示 for the policy's window; returns its last day."""
+        """公示 for the policy's window; returns its last day (inclusive)."""
         self._step(S.PUBLICIZED)
         assert self.policy is not None
-        end = effective_date + timedelta(days=self.policy.publicity_days)
+        end = effective_date + timedelta(days=self.policy.publicity_days - 1)
         self.trigger_event(self.Publicized, start=effective_date, end=end,
                            effective_date=effective_date, actor=actor)
         return end
 
     def finalize(self, *, effective_date: date, actor: str) -> None:
-        """认定, once publicity has ended; starts the company countdown (Hefei art. 8)."""
+        """认定, after the publicity window; for a library grade this starts the 6-month company
+        countdown (Hefei art. 8: after "评价、认定、公示", so from the recognition date)."""
         self._step(S.FINALIZED)
         deadline = None
         if self.evaluation_class is EvaluationClass.TRANSFERABLE:
             assert self.publicity_end is not None and self.policy is not None
-            if effective_date < self.publicity_end:
-                raise InvalidTransition(f"publicity runs until {self.publicity_end}",
+            if effective_date <= self.publicity_end:
+                raise InvalidTransition(f"publicity runs until {self.publicity_end} inclusive",
                                         publicity_end=str(self.publicity_end))
             if self.grade in LIBRARY_GRADES:
-                deadline = add_months(self.publicity_end, self.policy.company_deadline_months)
+                deadline = add_months(effective_date, self.policy.company_deadline_months)
         self.trigger_event(self.Finalized, company_deadline=deadline,
                            effective_date=effective_date, actor=actor)
 
@@ -379,7 +396,8 @@ def _check_conclusion(evaluation_class: EvaluationClass, conclusion: Conclusion)
                            field="methods")
     if evaluation_class is EvaluationClass.PRE_APPROVAL and conclusion.recommended is None:
         raise InvalidInput("a pre-approval assessment recommends or not", field="recommended")
-    if conclusion.score is not None and not Decimal(0) <= conclusion.score <= Decimal(100):
+    if conclusion.score is not None and not (
+            conclusion.score.is_finite() and Decimal(0) <= conclusion.score <= Decimal(100)):
         raise InvalidInput("score must be 0-100", field="score")
 
 

@@ -37,7 +37,7 @@ def check_scores(scores: Scores, policy: EvaluationPolicy) -> dict[str, Decimal]
             f"unknown: {unknown}) / 评分须覆盖全部指标", field="scores", missing=missing,
             unknown=unknown)
     for key, value in scores.items():
-        if not Decimal(0) <= value <= MAX_SCORE or value != value.quantize(CENT):
+        if not value.is_finite() or not Decimal(0) <= value <= MAX_SCORE or value != value.quantize(CENT):
             raise InvalidInput(f"score for {key} must be 0-100 with at most 2 decimals, got {value}",
                                field="scores", indicator=key)
     return {key: scores[key] for key in policy.indicator_keys}

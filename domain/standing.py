@@ -92,11 +92,18 @@ class IntegrityStanding(LedgerAggregate):
             raise InvalidInput("a sanction must bar at least one scope", field="scopes")
         if sanction.end is not None and sanction.end < sanction.start:
             raise InvalidInput("a sanction cannot end before it starts", field="end")
+        if any(s.sanction_id == sanction.sanction_id for s in self.sanctions):
+            raise InvalidInput(f"sanction {sanction.sanction_id} is already recorded",
+                               field="sanction_id")
         self.trigger_event(self.SanctionImposed, sanction=sanction,
                            effective_date=effective_date, actor=actor)
 
     def withdraw(self, sanction_id: UUID, *, effective_date: date, actor: str) -> None:
         """Withdraw a sanction from `effective_date` on (an appeal overturned it)."""
+        if not any(s.sanction_id == sanction_id and s.withdrawn_from is None
+                   for s in self.sanctions):
+            raise InvalidInput(f"no standing sanction {sanction_id} to withdraw",
+                               field="sanction_id")
         self.trigger_event(self.SanctionWithdrawn, sanction_id=sanction_id,
                            effective_date=effective_date, actor=actor)
 

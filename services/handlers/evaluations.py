@@ -73,13 +73,16 @@ def market_evidence(achievement: Achievement) -> MarketEvidence:
 
 
 class EvaluationCommands(LedgerCore):
-    def publish_policy(self, cmd: e.PublishPolicy, *, actor: str,
-                       key: str | None = None) -> Outcome[Created]:
-        """Publish a new evaluation policy version (weights must sum to 100)."""
+    def publish_policy(self, cmd: e.PublishPolicy, *, actor: str) -> Outcome[Created]:
+        """Publish a new evaluation policy version (weights must sum to 100). The version is
+        the natural key: publishing the same policy again replays, another one is refused."""
 
         def work(uow: UnitOfWork) -> Created:
             version = cmd.policy.version
-            if version in BUILTIN_POLICIES or uow.find(PolicyRecord, PolicyRecord.id_for(version)):
+            existing = uow.find(PolicyRecord, PolicyRecord.id_for(version))
+            if existing is not None and existing.policy == cmd.policy:
+                return Created(existing.id, replayed=True)  # an honest retry
+            if version in BUILTIN_POLICIES or existing is not None:
                 raise InvalidTransition(f"policy version {version} already exists",
                                         version=version)
             uow.add(PolicyRecord.publish(cmd.policy, request_digest="",
@@ -106,10 +109,9 @@ class EvaluationCommands(LedgerCore):
             def build(evaluation_id: UUID, digest: str) -> Evaluation:
                 day = self.effective(cmd.effective_date)
                 uow.get(Party, cmd.commissioner_id, "party")
-                owners = self._check_subject(uow, cmd.evaluation_class, cmd.subject_id)
+                owners = self._check_subject(uow, cmd.evaluation_class, cmd.subject_id, day)
                 self._check_evaluator(uow, cmd.evaluation_class, cmd.evaluator_id, day)
-                if cmd.evaluator_id in owners:
-                    raise PanelRuleBroken("an evaluator cannot evaluate its own work (回避)")
+                self._check_independence(uow, cmd.evaluator_id, owners)
                 return Evaluation.commission(
                     id=evaluation_id, request_digest=digest,
                     evaluation_class=cmd.evaluation_class, subject_id=cmd.subject_id,
@@ -247,8 +249,8 @@ class EvaluationCommands(LedgerCore):
         def work(uow: UnitOfWork) -> None:
             evaluation = uow.get(Evaluation, evaluation_id, "evaluation")
             if acting_for is not None and acting_for != evaluation.evaluator_id:
-                raise WrongPartyKind("only the evaluator running this evaluation may act on it",
-                                     evaluator_id=str(evaluation.evaluator_id))
+                raise NotTheEvaluator("only the evaluator running this evaluation may act on it",
+                                      evaluator_id=str(evaluation.evaluator_id))
             evaluation.require_active()
             day = self.effective(effective_date)
             assert evaluation.evaluator_id is not None
@@ -264,13 +266,20 @@ class EvaluationCommands(LedgerCore):
 
     @staticmethod
     def _check_subject(uow: UnitOfWork, evaluation_class: EvaluationClass,
-                       subject_id: UUID) -> set[UUID]:
+                       subject_id: UUID, day: date) -> set[UUID]:
         """The subject must be evaluable by this class; returns the parties it belongs to."""
+        subject: Achievement | FundedProject
         if evaluation_class is EvaluationClass.PRE_APPROVAL:
-            project = uow.get(FundedProject, subject_id, "project")
-            project.require_proposed("pre-approval assessment")
-            return {project.undertaker_id} if project.undertaker_id else set()
-        achievement = uow.get(Achievement, subject_id, "achievement")
+            subject = uow.get(FundedProject, subject_id, "project")
+        else:
+            subject = uow.get(Achievement, subject_id, "achievement")
+        if day < subject.last_effective_date:
+            raise InvalidInput(f"effective_date {day} is before the subject's latest recorded "
+                               f"step ({subject.last_effective_date})", field="effective_date")
+        if isinstance(subject, FundedProject):
+            subject.require_proposed("pre-approval assessment")
+            return {subject.undertaker_id} if subject.undertaker_id else set()
+        achievement = subject
         if achievement.status is not AchievementStatus.REGISTERED:
             raise InvalidTransition(f"the achievement's registration is {achievement.status.value}")
         draft = achievement.draft
@@ -301,6 +310,17 @@ class EvaluationCommands(LedgerCore):
                                  f"project-establishing unit (a government party)")
 
     @staticmethod
+    def _check_independence(uow: UnitOfWork, evaluator_id: UUID, owners: set[UUID]) -> None:
+        """Baoding item 7 for the evaluator itself: not an owner, not related either way."""
+        evaluator = uow.get(Party, evaluator_id, "party")
+        related_back = any(uow.get(Party, owner, "party").is_related_to({evaluator_id})
+                           for owner in owners)
+        if evaluator_id in owners or evaluator.is_related_to(owners) or related_back:
+            raise PanelRuleBroken(f"{evaluator.name} is a party to, or related to a party to, "
+                                  "the work under evaluation (回避, Baoding item 7)",
+                                  rule="recusal")
+
+    @staticmethod
     def _conflicting_parties(uow: UnitOfWork, evaluation: Evaluation) -> dict[UUID, Party]:
         """The parties the subject belongs to, loaded: their own declared relations count too."""
         if evaluation.evaluation_class is EvaluationClass.PRE_APPROVAL:
@@ -327,6 +347,12 @@ class EvaluationCommands(LedgerCore):
                                   expert_id=str(expert_id), rule="recusal")
         barring(uow, expert_id, SanctionScope.EVALUATION_EXPERT, day)
         return PanelMember(expert.id, expert.name, expert.expert_type, expert.technology_manager)
+
+
+class NotTheEvaluator(WrongPartyKind):
+    code = "not_the_evaluator"
+    title_zh = "非本评价的评价主体"
+    title_en = "Not the evaluator of this evaluation"
 
 
 class AgencyNotQualified(InvalidTransition):
