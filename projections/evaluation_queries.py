@@ -79,6 +79,12 @@ def library(tx: Tx, *, grade: str | None, subtype: str | None, field: str | None
                  "grade, finalized_on DESC, achievement_id", page=page, page_size=page_size)
 
 
+def library_entry(tx: Tx, achievement_id: str) -> Row | None:
+    """The achievement's library row, or None when it is not in the library."""
+    rows = tx.execute("SELECT * FROM library WHERE achievement_id = ?", (achievement_id,))
+    return _decode(rows[0]) if rows else None
+
+
 def cultivation_candidates(tx: Tx, *, page: int, page_size: int) -> tuple[list[Row], int]:
     """Hefei art. 9: achievements whose latest finalized transferable evaluation is below C."""
     select = ("e.subject_id AS achievement_id, e.id AS evaluation_id, e.total, e.finalized_on, "

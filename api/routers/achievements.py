@@ -39,12 +39,15 @@ from domain.values import (
     MaturityStage,
     Patent,
 )
+from projections.evaluation_queries import library_entry, list_evaluations, manager_engagements
 from projections.ledger_index import history
 from projections.registry_queries import AchievementFilter, get_one, search_achievements
 from services import commands as c
 from services.handlers.access import Principal
 
 router = APIRouter(prefix="/v1/achievements", tags=["achievements"])
+EVALUATION_SUMMARY = ("id", "evaluation_class", "evaluator_id", "status", "total", "grade",
+                      "finalized_on", "position")
 Canceller = Annotated[Principal, Depends(require(Role.REGISTRAR, Role.AUDITOR))]
 
 
@@ -136,11 +139,16 @@ def _value(member: Any) -> str | None:
 
 @router.get("/{achievement_id}")
 def get_achievement(achievement_id: UUID, views: ViewsDep) -> dict[str, Any]:
-    """One registered achievement (public)."""
+    """One registered achievement (public), with its library standing (Hefei art. 7), its
+    evaluations and the technology managers who took part (Baoding item 6)."""
     row = get_one(views, "achievements", str(achievement_id))
     if row is None:
         raise NotFound("achievement", achievement_id)
-    return row
+    evaluations, _ = list_evaluations(views, achievement_id=str(achievement_id), agency_id=None,
+                                      status=None, evaluation_class=None, page=1, page_size=50)
+    return {**row, "library": library_entry(views, str(achievement_id)),
+            "evaluations": [{k: e[k] for k in EVALUATION_SUMMARY} for e in evaluations],
+            "technology_managers": manager_engagements(views, str(achievement_id))}
 
 
 @router.get("/{achievement_id}/history")

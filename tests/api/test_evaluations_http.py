@@ -98,6 +98,9 @@ def test_hefei_process_over_http_reaches_the_library_with_grade_b(api: Api, stor
     assert [row["achievement_id"] for row in library["items"]] == [story.achievement]
     assert library["items"][0]["support_tier"] == "bonus_points"
     assert library["items"][0]["company_deadline"] == "2023-09-08"
+    page = api.client.get(f"/v1/achievements/{story.achievement}").json()
+    assert page["library"]["grade"] == "B"
+    assert [x["id"] for x in page["evaluations"]] == [evaluation]
     history = api.client.get(f"/v1/evaluations/{evaluation}/history",
                              headers=api.as_(Role.AUDITOR)).json()
     assert [h["event_type"] for h in history][-3:] == [
