@@ -235,7 +235,7 @@ class Evaluation(LedgerAggregate):
     def set_plan(self, forms: tuple[EvaluationForm, ...], policy: EvaluationPolicy,
                  subtype: HefeiSubtype, *, effective_date: date, actor: str) -> None:
         """制定方案: forms (Hefei art. 4) and the policy version in force (art. 13)."""
-        self._step(S.PLAN_SET)
+        self.require_next(S.PLAN_SET)
         if not forms or len(set(forms)) != len(forms):
             raise InvalidInput("name at least one evaluation form, each once", field="forms")
         for form in forms:
@@ -253,7 +253,7 @@ class Evaluation(LedgerAggregate):
                    actor: str) -> None:
         """组织评价: the panel; re-forming is allowed until the first score arrives."""
         if not (self.status is S.PANEL_FORMED and not self.sheets):
-            self._step(S.PANEL_FORMED)
+            self.require_next(S.PANEL_FORMED)
         ids = [m.party_id for m in members]
         if not members or len(set(ids)) != len(ids):
             raise InvalidInput("a panel needs members, each listed once / 专家不得重复",
@@ -284,6 +284,7 @@ class Evaluation(LedgerAggregate):
         if self.evaluation_class is not EvaluationClass.TRANSFERABLE or self.policy is None:
             raise StepOutOfOrder("only transferable evaluations are scored by indicator")
         self._member(expert_id)
+        _check_composition(self.panel)  # after a recusal, re-form the panel first
         if expert_id in self.sheets:
             raise ExpertAlreadyScored(f"expert {expert_id} has already submitted scores",
                                       expert_id=str(expert_id))
@@ -293,7 +294,7 @@ class Evaluation(LedgerAggregate):
 
     def review(self, *, effective_date: date, actor: str) -> Grade:
         """会议审议: total and grade from every member's sheet (Hefei arts. 3, 6)."""
-        self._step(S.REVIEWED)
+        self.require_next(S.REVIEWED)
         assert self.policy is not None
         _check_composition(self.panel)
         waiting = [str(m.party_id) for m in self.panel if m.party_id not in self.sheets]
@@ -308,7 +309,7 @@ class Evaluation(LedgerAggregate):
 
     def conclude(self, conclusion: Conclusion, *, effective_date: date, actor: str) -> None:
         """The conclusion of a basic-research, applied-research or pre-approval evaluation."""
-        self._step(S.CONCLUDED)
+        self.require_next(S.CONCLUDED)
         require_text(conclusion.summary, "summary", max_length=4000)
         _check_conclusion(self.evaluation_class, conclusion)
         self.trigger_event(self.Concluded, conclusion=conclusion, effective_date=effective_date,
@@ -316,7 +317,7 @@ class Evaluation(LedgerAggregate):
 
     def publicize(self, *, effective_date: date, actor: str) -> date:
         """公示 for the policy's window; returns its last day (inclusive)."""
-        self._step(S.PUBLICIZED)
+        self.require_next(S.PUBLICIZED)
         assert self.policy is not None
         end = effective_date + timedelta(days=self.policy.publicity_days - 1)
         self.trigger_event(self.Publicized, start=effective_date, end=end,
@@ -326,7 +327,7 @@ class Evaluation(LedgerAggregate):
     def finalize(self, *, effective_date: date, actor: str) -> None:
         """认定, after the publicity window; for a library grade this starts the 6-month company
         countdown (Hefei art. 8: after "评价、认定、公示", so from the recognition date)."""
-        self._step(S.FINALIZED)
+        self.require_next(S.FINALIZED)
         deadline = None
         if self.evaluation_class is EvaluationClass.TRANSFERABLE:
             assert self.publicity_end is not None and self.policy is not None
@@ -348,7 +349,7 @@ class Evaluation(LedgerAggregate):
     def in_library(self) -> bool:
         return self.status is S.FINALIZED and self.grade in LIBRARY_GRADES
 
-    def _step(self, target: EvaluationStatus) -> None:
+    def require_next(self, target: EvaluationStatus) -> None:
         """Refuse `target` unless it is the next step of this class."""
         self.require_active()
         steps = STEPS[self.evaluation_class]

@@ -15,6 +15,7 @@ from domain.errors import InvalidInput, InvalidTransition, NotFound, WrongPartyK
 from domain.evaluation import (
     Conclusion,
     Evaluation,
+    EvaluationStatus,
     MarketEvidence,
     PanelMember,
     PanelRuleBroken,
@@ -128,6 +129,7 @@ class EvaluationCommands(LedgerCore):
         """制定方案: forms and the policy version in force."""
 
         def step(uow: UnitOfWork, evaluation: Evaluation, day: date) -> None:
+            evaluation.require_next(EvaluationStatus.PLAN_SET)  # before reading the subject
             achievement = uow.get(Achievement, self._subject(evaluation), "achievement")
             assert achievement.draft is not None and achievement.draft.hefei_subtype is not None
             evaluation.set_plan(cmd.forms, policy_for(uow, cmd.policy_version),

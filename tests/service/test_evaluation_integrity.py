@@ -11,13 +11,22 @@ import pytest
 
 from api.runtime import Runtime
 from domain.errors import InvalidInput
-from domain.evaluation import PanelRuleBroken
+from domain.evaluation import PanelRuleBroken, StepOutOfOrder
 from domain.standing import IntegrityStanding, Sanction, SanctionScope
-from domain.values import CancellationReason, ExpertType, Relation, RelationKind
+from domain.values import (
+    CancellationReason,
+    Category,
+    EvaluationClass,
+    ExpertType,
+    PartyKind,
+    Relation,
+    RelationKind,
+)
 from projections.evaluation_queries import library
 from services import commands as c
 from services import evaluation_commands as e
 from services.settings import Settings
+from tests.factories import draft
 from tests.service.test_evaluation_rules import SETUP, D, World, refuse, uniform
 
 
@@ -85,3 +94,28 @@ def test_baoding_item9_sanctions_are_recorded_once_and_withdrawn_only_if_standin
         standing.withdraw(sanction.sanction_id, effective_date=date(2023, 7, 1), actor="t")
     assert standing.bar(SanctionScope.EVALUATION_EXPERT, date(2023, 5, 31)) is not None
     assert standing.bar(SanctionScope.EVALUATION_EXPERT, date(2023, 6, 1)) is None
+
+
+def test_a_step_the_class_does_not_have_is_out_of_order(world: World) -> None:
+    bureau = world.org("保定市科学技术局", PartyKind.GOVERNMENT)
+    basic = world.ledger.register_achievement(c.RegisterAchievement(
+        draft(world.uni, "一类新型拓扑材料的理论研究", Category.BASIC_THEORY), "1306", SETUP),
+        actor="t").value.id
+    ev = world.ledger.commission_evaluation(e.CommissionEvaluation(
+        EvaluationClass.BASIC_RESEARCH, basic, world.uni, bureau, D), actor="t")
+    error = refuse(world.ledger, StepOutOfOrder, lambda: world.plan(ev.value.id))
+    assert error.code == "evaluation_step_out_of_order"
+
+
+def test_hefei_art11_no_scoring_while_a_recusal_left_a_type_missing(world: World) -> None:
+    ev = world.commission()
+    world.plan(ev)
+    world.form(ev)
+    market = world.experts[ExpertType.MARKET]
+    world.ledger.recuse_expert(e.RecuseExpert(ev, market, "持有申请人股份", D), actor="t")
+    technical = world.experts[ExpertType.TECHNICAL]
+    refuse(world.ledger, PanelRuleBroken, lambda: world.ledger.submit_scores(
+        e.SubmitScores(ev, technical, uniform("88.00"), D), actor="t"))
+    world.form(ev, (*[x for x in world.panel if x != market],
+                    world.expert("替补市场专家", ExpertType.MARKET)))
+    world.ledger.submit_scores(e.SubmitScores(ev, technical, uniform("88.00"), D), actor="t")

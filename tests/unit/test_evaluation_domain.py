@@ -231,16 +231,15 @@ def test_duplicate_panel_member_refused() -> None:
     assert ev.status is S.PLAN_SET
 
 
-def test_review_rechecks_composition_after_a_recusal() -> None:
+def test_hefei_art11_no_scoring_until_a_recusal_is_replaced() -> None:
     ev = paneled()
     market = next(m for m in ev.panel if m.expert_type is ExpertType.MARKET)
     ev.recuse(market.party_id, "与成果完成人有合作关系", **WHEN)
     assert market not in ev.panel
-    for m in ev.panel:
-        ev.submit_scores(m.party_id, sheet("90"), **WHEN)
     with pytest.raises(PanelRuleBroken) as info:
-        ev.review(**WHEN)
+        ev.submit_scores(ev.panel[0].party_id, sheet("90"), **WHEN)
     assert info.value.context["missing"] == ["market"]
+    assert not ev.sheets
 
 
 # --- Scoring --------------------------------------------------------------------------------------
