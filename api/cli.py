@@ -81,6 +81,12 @@ def demo(settings: Settings, *, then_serve: bool) -> None:
     print("demo API keys (one per role):")
     for role, key in keys.items():
         print(f"  {role.value:<18} {key}")
+    base = f"http://{settings.host}:{settings.port}"
+    print("try (public):\n"
+          f"  {base}/v1/achievements?q=石墨烯\n"
+          f"  {base}/v1/library?grade=A\n"
+          f"  {base}/v1/achievements/{summary.library_achievement_id}\n"
+          f"  {base}/v1/evaluations/{summary.evaluation_id}   (with a key)")
     if then_serve:
         serve(settings)
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import partial
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
 from api import demo_names as names
@@ -58,6 +58,9 @@ from services.commands import (
 )
 from services.ledger import Ledger
 
+if TYPE_CHECKING:
+    from api.demo_evaluations import Showcase
+
 Progress = Callable[[str, int, int], None]
 A = TypeVar("A", bound=LedgerAggregate)
 
@@ -88,6 +91,10 @@ class DemoSummary:
     patented_achievement_id: UUID
     patent_number: str
     registration_number: str
+    evaluations: int
+    library_achievement_id: UUID  # finalized grade A, a company formed in time
+    evaluation_id: UUID  # its evaluation
+    lapsed_agency_id: UUID  # an evaluation agency whose qualification lapsed in 2024
 
 
 @dataclass(frozen=True)
@@ -218,6 +225,7 @@ class _Loader:
     _used_names: set[str] = field(default_factory=set)
     _patent_numbers: set[str] = field(default_factory=set)
     _followed_up: set[UUID] = field(default_factory=set)  # patents lapsed or registration cancelled
+    showcase: Showcase | None = None  # what api.demo_evaluations loaded
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)
@@ -229,6 +237,9 @@ class _Loader:
         self.load_projects()
         self.load_achievements()
         self.load_follow_ups()
+        from api.demo_evaluations import load_evaluations  # it imports this module
+
+        self.showcase = load_evaluations(self)
 
     def report(self, stage: str, done: int, total: int) -> None:
         if self.progress is not None and (done % 25 == 0 or done == total):
@@ -242,12 +253,15 @@ class _Loader:
         bank = next(o for o in self.orgs if o.kind is PartyKind.BANK)
         untouched = [r for r in self.registered if r.id not in self._followed_up]
         patented = max(untouched, key=lambda r: len(r.draft.patents))
-        c = self.counts
+        c, shown = self.counts, self.showcase
+        assert shown is not None
         return DemoSummary(
             parties=c.parties, relations=c.relations, projects=c.projects,
             achievements=c.achievements, follow_ups=c.follow_ups, events_written=written,
             university_id=university.id, bank_id=bank.id, patented_achievement_id=patented.id,
             patent_number=patented.draft.patents[0].number, registration_number=patented.number,
+            evaluations=shown.evaluations, library_achievement_id=shown.library_achievement_id,
+            evaluation_id=shown.evaluation_id, lapsed_agency_id=shown.lapsed_agency_id,
         )
 
     # ------------------------------------------------------------ parties

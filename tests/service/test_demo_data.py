@@ -6,15 +6,19 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from datetime import date
 from typing import Any
 
 import pytest
 
 from api.demo_data import DemoSummary, load_demo
 from domain.achievement import Achievement
+from domain.base import LedgerAggregate
 from domain.codes import normalize_patent_number, validate_credit_code
+from domain.evaluation import Evaluation, EvaluationStatus
+from domain.evaluation_policy import Grade
 from domain.party import Party
-from domain.values import PartyKind
+from domain.values import EvaluationClass, ManagerStage, PartyKind
 from services.ledger import Ledger
 from services.settings import Settings
 
@@ -121,3 +125,91 @@ def test_handy_ids_point_at_what_they_promise(loaded: Loaded) -> None:
     assert isinstance(achievement, Achievement)
     assert achievement.registration_number == s.registration_number
     assert normalize_patent_number(s.patent_number) in achievement.patents
+
+
+def evaluations_of(ledger: Ledger) -> list[Evaluation]:
+    commissioned = events_of(ledger, "domain.evaluation:Evaluation.Commissioned")
+    found: list[Evaluation] = []
+    for event in commissioned:
+        evaluation: object = ledger.repository.get(event.originator_id)
+        assert isinstance(evaluation, Evaluation)
+        found.append(evaluation)
+    return found
+
+
+def test_evaluations_of_every_class_and_grade(loaded: Loaded) -> None:
+    evaluations = evaluations_of(loaded.ledger)
+    assert len(evaluations) == loaded.summary.evaluations >= 35
+    classes = Counter(e.evaluation_class for e in evaluations)
+    assert all(classes[c] >= 1 for c in EvaluationClass)
+    assert classes[EvaluationClass.TRANSFERABLE] >= 25
+    finalized = Counter(e.grade for e in evaluations if e.status is EvaluationStatus.FINALIZED
+                        and e.evaluation_class is EvaluationClass.TRANSFERABLE)
+    assert all(finalized[grade] >= 1 for grade in Grade)
+    assert finalized[Grade.B] + finalized[Grade.C] > finalized[Grade.A]
+    assert finalized[Grade.CULTIVATION] >= 3
+    unfinished = {e.status for e in evaluations if e.status not in
+                  (EvaluationStatus.FINALIZED, EvaluationStatus.REVOKED)}
+    assert unfinished >= {EvaluationStatus.PANEL_FORMED, EvaluationStatus.REVIEWED,
+                          EvaluationStatus.PUBLICIZED}
+    versions = {e.policy.version for e in evaluations if e.policy is not None}
+    assert versions == {"HF-2022", "HF-2024", "HF-2026"}
+
+
+def test_a_revocation_a_recusal_and_a_re_evaluated_cultivation_candidate(loaded: Loaded) -> None:
+    evaluations = evaluations_of(loaded.ledger)
+    assert len([e for e in evaluations if e.status is EvaluationStatus.REVOKED]) == 1
+    recused = [e for e in evaluations if e.recused]
+    assert len(recused) == 1 and not set(recused[0].recused) & {m.party_id for m in recused[0].panel}
+    revoked = events_of(loaded.ledger, "domain.evaluation:Evaluation.Revoked")
+    assert revoked[0].reason.startswith("评价中弄虚作假") and revoked[0].decision_ref
+    finalized = [e for e in evaluations if e.status is EvaluationStatus.FINALIZED
+                 and e.evaluation_class is EvaluationClass.TRANSFERABLE]
+    by_subject: dict[Any, list[Evaluation]] = {}
+    for evaluation in finalized:
+        by_subject.setdefault(evaluation.subject_id, []).append(evaluation)
+    grades = [{e.grade for e in pair} for pair in by_subject.values() if len(pair) > 1]
+    assert {Grade.CULTIVATION, Grade.C} in grades
+
+
+def test_companies_formed_within_and_after_the_deadline(loaded: Loaded) -> None:
+    ledger, within, late = loaded.ledger, 0, 0
+    formed = events_of(ledger, "domain.achievement:Achievement.CompanyFormed")
+    for evaluation in evaluations_of(ledger):
+        if evaluation.company_deadline is None or evaluation.status is not EvaluationStatus.FINALIZED:
+            continue
+        assert evaluation.publicity_end is not None
+        for event in formed:
+            if (event.originator_id == evaluation.subject_id
+                    and event.effective_date >= evaluation.publicity_end):
+                within += event.effective_date <= evaluation.company_deadline
+                late += event.effective_date > evaluation.company_deadline
+    assert within >= 3 and late == 1
+    library: object = ledger.repository.get(loaded.summary.evaluation_id)
+    assert isinstance(library, Evaluation) and library.in_library and library.grade is Grade.A
+    assert library.subject_id == loaded.summary.library_achievement_id
+
+
+def test_qualifications_policies_and_technology_managers(loaded: Loaded) -> None:
+    ledger = loaded.ledger
+    published = {event.policy.version
+                 for event in events_of(ledger, "domain.evaluation_policy:PolicyRecord.Published")}
+    assert published == {"HF-2024", "HF-2026"}
+    lapsed: object = ledger.repository.get(loaded.summary.lapsed_agency_id)
+    assert isinstance(lapsed, Party) and lapsed.kind is PartyKind.EVALUATION_AGENCY
+    assert lapsed.qualifications and not lapsed.qualified_for(EvaluationClass.TRANSFERABLE, date(2025, 1, 1))
+    evaluators = {e.evaluator_id for e in evaluations_of(ledger)}
+    assert loaded.summary.lapsed_agency_id not in evaluators
+    engagements = events_of(ledger, "domain.achievement:Achievement.TechnologyManagerEngaged")
+    engaged = Counter(event.stage for event in engagements)
+    assert all(engaged[stage] >= 1 for stage in ManagerStage)
+
+
+def test_every_step_is_dated_within_the_demo_window(loaded: Loaded) -> None:
+    registered = {e.originator_id: e.effective_date
+                  for e in events_of(loaded.ledger, "domain.achievement:Achievement.Registered")}
+    for evaluation in evaluations_of(loaded.ledger):
+        steps = loaded.ledger.repository.event_store.get(evaluation.id)
+        days = [step.effective_date for step in steps if isinstance(step, LedgerAggregate.Event)]
+        assert days == sorted(days) and days[-1] <= date(2026, 11, 20)
+        assert days[0] >= registered.get(evaluation.subject_id, date.min)
