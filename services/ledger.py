@@ -6,9 +6,11 @@ from services.handlers.access import AccessCommands
 from services.handlers.achievements import AchievementCommands
 from services.handlers.evaluations import EvaluationCommands
 from services.handlers.parties import PartyCommands
+from services.handlers.pledges import PledgeCommands
 from services.handlers.projects import ProjectCommands
+from services.handlers.trades import TradeCommands
 
 
 class Ledger(PartyCommands, ProjectCommands, AchievementCommands, EvaluationCommands,
-             AccessCommands):
+             TradeCommands, PledgeCommands, AccessCommands):
     """Commands are methods; each saves all the aggregates it changes in one transaction."""

@@ -23,12 +23,14 @@ from domain.evaluation import (
 from domain.evaluation_policy import BUILTIN_POLICIES, EvaluationPolicy, PolicyRecord
 from domain.party import Party
 from domain.project import FundedProject
-from domain.standing import IntegrityStanding, PartyBarred, SanctionScope
+from domain.rights import AchievementRights
+from domain.standing import SanctionScope
 from domain.values import Category, EvaluationClass, PartyKind
 from services import evaluation_commands as e
 from services.core import LedgerCore
 from services.handlers.results import Created
 from services.idempotency import create_once
+from services.standing import barring
 from services.uow import Outcome, UnitOfWork
 
 # Hefei art. 2: transferable achievements come from universities and research institutes.
@@ -44,17 +46,6 @@ AGENCY_CLASSES = frozenset({EvaluationClass.TRANSFERABLE, EvaluationClass.APPLIE
 APPLIED_METHODS = frozenset({"user", "market_test", "third_party"})
 
 
-def barring(uow: UnitOfWork, party_id: UUID, scope: SanctionScope, day: date) -> None:
-    """Refuse a party barred for `scope` on `day` (Baoding item 9); the integrity issue's
-    misconduct decisions write the sanctions this reads."""
-    standing = uow.find(IntegrityStanding, IntegrityStanding.id_for(party_id))
-    sanction = standing.bar(scope, day) if standing is not None else None
-    if sanction is not None:
-        until = sanction.end.isoformat() if sanction.end else "permanently"
-        raise PartyBarred(f"party {party_id} is barred from {scope.value} until {until}",
-                          party_id=str(party_id), scope=scope.value)
-
-
 def policy_for(uow: UnitOfWork, version: str) -> EvaluationPolicy:
     """A built-in policy version or one published on the ledger."""
     builtin = BUILTIN_POLICIES.get(version)
@@ -63,14 +54,15 @@ def policy_for(uow: UnitOfWork, version: str) -> EvaluationPolicy:
     return uow.get(PolicyRecord, PolicyRecord.id_for(version), "evaluation_policy").policy
 
 
-def market_evidence(achievement: Achievement) -> MarketEvidence:
-    """Applied-research market indicators from the ledger's own trades of the achievement.
-
-    The ledger records no technology contracts until the trades issue lands, so every
-    achievement has none today: the figures are honest zeros, not estimates."""
-    del achievement
-    return MarketEvidence(contracts=0, contract_turnover=Decimal(0),
-                          transaction_amount=Decimal(0), buyers=0)
+def market_evidence(uow: UnitOfWork, achievement_id: UUID) -> MarketEvidence:
+    """Applied-research market indicators from the ledger's own registered contracts for the
+    achievement (Baoding table: 技术合同交易金额): count, 成交额, 技术交易额, distinct buyers."""
+    rights = uow.find(AchievementRights, AchievementRights.id_for(achievement_id))
+    trades = rights.trades if rights is not None else ()
+    return MarketEvidence(
+        contracts=len(trades), contract_turnover=sum((x.turnover for x in trades), Decimal(0)),
+        transaction_amount=sum((x.transaction_amount for x in trades), Decimal(0)),
+        buyers=len({x.buyer_id for x in trades}))
 
 
 class EvaluationCommands(LedgerCore):
@@ -187,8 +179,7 @@ class EvaluationCommands(LedgerCore):
                 unknown = set(cmd.methods) - APPLIED_METHODS
                 if unknown:
                     raise InvalidInput(f"unknown methods {sorted(unknown)}", field="methods")
-                market = market_evidence(
-                    uow.get(Achievement, self._subject(evaluation), "achievement"))
+                market = market_evidence(uow, self._subject(evaluation))
             conclusion = Conclusion(cmd.summary.strip(), cmd.representative_works, cmd.methods,
                                     market, cmd.recommended, cmd.score)
             evaluation.conclude(conclusion, effective_date=day, actor=actor)

@@ -1,0 +1,210 @@
+"""Technology contracts (技术合同) as registered by a technology exchange (技术合同登记).
+
+Baoding items 4-5 (regional technology market, contract registration); contract types and the
+two amounts follow the national contract-registration rules summarised in DOMAIN.md [N].
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from uuid import UUID
+
+from domain.base import LedgerAggregate, derived_id, require_text
+from domain.errors import DomainError, ErrorKind, InvalidInput, InvalidTransition
+
+CENT = Decimal("0.01")
+
+
+class ContractType(StrEnum):
+    DEVELOPMENT = "development"  # 技术开发
+    TRANSFER = "transfer"  # 技术转让
+    LICENSE = "license"  # 技术许可
+    CONSULTING = "consulting"  # 技术咨询
+    SERVICE = "service"  # 技术服务
+
+
+class ContractVariant(StrEnum):
+    ENTRUSTED = "entrusted"  # 委托开发
+    COOPERATIVE = "cooperative"  # 合作开发
+    EXCLUSIVE = "exclusive"  # 独占许可
+    SOLE = "sole"  # 排他许可
+    ORDINARY = "ordinary"  # 普通许可
+
+
+VARIANTS: dict[ContractType, frozenset[ContractVariant]] = {
+    ContractType.DEVELOPMENT: frozenset({ContractVariant.ENTRUSTED, ContractVariant.COOPERATIVE}),
+    ContractType.LICENSE: frozenset({ContractVariant.EXCLUSIVE, ContractVariant.SOLE,
+                                     ContractVariant.ORDINARY}),
+}
+# Types that dispose of an achievement: the seller must hold it (DOMAIN.md: trades).
+DISPOSING = frozenset({ContractType.TRANSFER, ContractType.LICENSE})
+
+
+class PricingMethod(StrEnum):
+    """Law on Promoting the Transformation of S&T Achievements art. 18: how a university or
+    state-established institute prices a transfer or license."""
+
+    AGREEMENT = "agreement"  # 协议定价 (needs a public notice first)
+    LISTING = "listing"  # 挂牌交易
+    AUCTION = "auction"  # 拍卖
+
+
+class ContractStatus(StrEnum):
+    REGISTERED = "registered"
+    TERMINATED = "terminated"
+
+
+@dataclass(frozen=True)
+class ContractTerms:
+    """What the parties agreed, as the exchange registers it."""
+
+    contract_number: str  # the parties' own number; pledgee consents name it
+    title: str
+    contract_type: ContractType
+    variant: ContractVariant | None
+    seller_id: UUID
+    buyer_id: UUID
+    achievement_ids: tuple[UUID, ...]
+    turnover: Decimal  # 成交额, CNY
+    transaction_amount: Decimal  # 技术交易额, CNY, 0 <= it <= turnover
+    signed_on: date
+    term_end: date | None
+    field: str
+    exchange_id: UUID
+    pricing: PricingMethod | None = None
+
+
+class AmountsInconsistent(DomainError):
+    kind = ErrorKind.INVALID
+    code = "transaction_amount_exceeds_turnover"
+    title_zh = "技术交易额不得超过成交额"
+    title_en = "Technology transaction amount exceeds turnover"
+
+
+def check_terms(terms: ContractTerms) -> ContractTerms:
+    """Input rules no ledger state could fix."""
+    require_text(terms.contract_number, "contract_number", max_length=64)
+    require_text(terms.title, "title")
+    require_text(terms.field, "field", max_length=100)
+    for name in ("turnover", "transaction_amount"):
+        _check_money(getattr(terms, name), name)
+    if terms.transaction_amount > terms.turnover:
+        raise AmountsInconsistent(
+            f"技术交易额 {terms.transaction_amount} exceeds 成交额 {terms.turnover}",
+            field="transaction_amount")
+    allowed = VARIANTS.get(terms.contract_type, frozenset())
+    if (terms.variant is None) != (not allowed) or (terms.variant and terms.variant not in allowed):
+        names = ", ".join(sorted(v.value for v in allowed)) or "none"
+        raise InvalidInput(f"a {terms.contract_type.value} contract takes variant: {names}",
+                           field="variant")
+    if terms.seller_id == terms.buyer_id:
+        raise InvalidInput("seller and buyer must differ", field="buyer_id")
+    if terms.contract_type in DISPOSING and not terms.achievement_ids:
+        raise InvalidInput("a transfer or license names the achievements it covers",
+                           field="achievement_ids")
+    if len(set(terms.achievement_ids)) != len(terms.achievement_ids):
+        raise InvalidInput("each achievement once", field="achievement_ids")
+    if terms.term_end is not None and terms.term_end < terms.signed_on:
+        raise InvalidInput("term_end is before signed_on", field="term_end")
+    return terms
+
+
+def _check_money(value: Decimal, field: str) -> None:
+    if not value.is_finite() or value < 0 or value != value.quantize(CENT):
+        raise InvalidInput(f"{field} must be a non-negative CNY amount with at most 2 decimals",
+                           field=field)
+
+
+class TechContract(LedgerAggregate):
+    """A registered technology contract: amended, paid, terminated."""
+
+    class Registered(LedgerAggregate.Created):
+        terms: ContractTerms
+        seller_region: str | None
+        buyer_region: str | None
+
+        def apply(self, aggregate: LedgerAggregate) -> None:
+            super().apply(aggregate)
+            assert isinstance(aggregate, TechContract)
+            aggregate.terms = self.terms
+
+    class Amended(LedgerAggregate.Event):
+        turnover: Decimal
+        transaction_amount: Decimal
+        term_end: date | None
+        note: str
+
+        def apply(self, aggregate: TechContract) -> None:
+            assert aggregate.terms is not None
+            aggregate.terms = _amended(aggregate.terms, self)
+
+    class PaymentRecorded(LedgerAggregate.Event):
+        amount: Decimal
+        note: str
+
+        def apply(self, aggregate: TechContract) -> None:
+            aggregate.paid += self.amount
+
+    class Terminated(LedgerAggregate.Event):
+        reason: str
+
+        def apply(self, aggregate: TechContract) -> None:
+            aggregate.status = ContractStatus.TERMINATED
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.terms: ContractTerms | None = None
+        self.status = ContractStatus.REGISTERED
+        self.paid = Decimal(0)
+
+    @staticmethod
+    def id_for(contract_number: str) -> UUID:
+        return derived_id("contract", contract_number.strip())
+
+    @classmethod
+    def register(cls, terms: ContractTerms, *, seller_region: str | None,
+                 buyer_region: str | None, request_digest: str, effective_date: date,
+                 actor: str) -> TechContract:
+        return cls._create(cls.Registered, id=cls.id_for(terms.contract_number),
+                           request_digest=request_digest, effective_date=effective_date,
+                           actor=actor, terms=check_terms(terms), seller_region=seller_region,
+                           buyer_region=buyer_region)
+
+    def amend(self, *, turnover: Decimal, transaction_amount: Decimal, term_end: date | None,
+              note: str, effective_date: date, actor: str) -> None:
+        self._require_registered("amendment")
+        assert self.terms is not None
+        check_terms(_replace_amounts(self.terms, turnover, transaction_amount, term_end))
+        self.trigger_event(self.Amended, turnover=turnover, transaction_amount=transaction_amount,
+                           term_end=term_end, note=note.strip(), effective_date=effective_date,
+                           actor=actor)
+
+    def record_payment(self, amount: Decimal, *, note: str, effective_date: date,
+                       actor: str) -> None:
+        self._require_registered("payment")
+        _check_money(amount, "amount")
+        if amount == 0:
+            raise InvalidInput("a payment is above zero", field="amount")
+        self.trigger_event(self.PaymentRecorded, amount=amount, note=note.strip(),
+                           effective_date=effective_date, actor=actor)
+
+    def terminate(self, *, reason: str, effective_date: date, actor: str) -> None:
+        self._require_registered("termination")
+        self.trigger_event(self.Terminated, reason=require_text(reason, "reason"),
+                           effective_date=effective_date, actor=actor)
+
+    def _require_registered(self, step: str) -> None:
+        if self.status is not ContractStatus.REGISTERED:
+            raise InvalidTransition(f"{step} refused: the contract is {self.status.value}")
+
+
+def _replace_amounts(terms: ContractTerms, turnover: Decimal, amount: Decimal,
+                     term_end: date | None) -> ContractTerms:
+    return replace(terms, turnover=turnover, transaction_amount=amount, term_end=term_end)
+
+
+def _amended(terms: ContractTerms, event: TechContract.Amended) -> ContractTerms:
+    return _replace_amounts(terms, event.turnover, event.transaction_amount, event.term_end)

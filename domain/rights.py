@@ -1,0 +1,240 @@
+"""Who holds which rights in an achievement, by date: owners, licenses, pledges, trades.
+
+One per achievement (derived id). Every contract and pledge that touches an achievement changes
+its rights in the same save as itself, so racing commands on one achievement conflict here and
+the loser is decided again on the new state (ARCHITECTURE.md, data flow 1).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from decimal import Decimal
+from uuid import UUID
+
+from domain.base import LedgerAggregate, derived_id
+from domain.contract import ContractTerms, ContractType, ContractVariant
+from domain.errors import DomainError, InvalidTransition
+
+
+class SellerNotOwner(DomainError):
+    code = "seller_not_owner"
+    title_zh = "出让方不是成果权利人"
+    title_en = "Seller does not hold the achievement"
+
+
+class ExclusiveLicenseConflict(DomainError):
+    code = "exclusive_license_conflict"
+    title_zh = "与有效的独占许可冲突"
+    title_en = "Conflicts with an active exclusive license"
+
+
+class AlreadyPledged(DomainError):
+    code = "achievement_already_pledged"
+    title_zh = "成果已处于质押状态"
+    title_en = "Achievement already pledged"
+
+
+class PledgedWithoutConsent(DomainError):
+    code = "pledged_without_consent"
+    title_zh = "质押物转让或许可须经质权人同意"
+    title_en = "Pledged: the pledgee has not consented to this contract"
+
+
+class PledgorNotOwner(DomainError):
+    code = "pledgor_not_owner"
+    title_zh = "出质人不是权利人"
+    title_en = "Pledgor does not own the item"
+
+
+@dataclass(frozen=True)
+class License:
+    contract_id: UUID
+    licensee_id: UUID
+    variant: ContractVariant
+    start: date
+    end: date | None
+    ended_on: date | None = None
+
+    def active_on(self, day: date) -> bool:
+        ended = self.ended_on is not None and day >= self.ended_on
+        return self.start <= day and (self.end is None or day <= self.end) and not ended
+
+
+@dataclass(frozen=True)
+class Lien:
+    """An active pledge on the achievement (empty patents: the whole achievement)."""
+
+    pledge_id: UUID
+    pledgee_id: UUID
+    patent_numbers: tuple[str, ...]
+    consents: tuple[str, ...] = ()
+
+    def overlaps(self, patent_numbers: tuple[str, ...]) -> bool:
+        if not self.patent_numbers or not patent_numbers:
+            return True
+        return bool(set(self.patent_numbers) & set(patent_numbers))
+
+
+@dataclass(frozen=True)
+class Trade:
+    contract_id: UUID
+    contract_type: ContractType
+    buyer_id: UUID
+    turnover: Decimal
+    transaction_amount: Decimal
+
+
+class AchievementRights(LedgerAggregate):
+    class Opened(LedgerAggregate.Created):
+        achievement_id: UUID
+        owner_ids: tuple[UUID, ...]
+
+        def apply(self, aggregate: LedgerAggregate) -> None:
+            super().apply(aggregate)
+            assert isinstance(aggregate, AchievementRights)
+            aggregate.ownership = ((self.effective_date, self.owner_ids),)
+
+    class Traded(LedgerAggregate.Event):
+        """A registered contract involves the achievement; a transfer moves ownership from the
+        seller to the buyer on the signing date, a license grants a license."""
+
+        trade: Trade
+        owner_ids: tuple[UUID, ...]  # after the contract
+        license: License | None
+
+        def apply(self, aggregate: AchievementRights) -> None:
+            aggregate.trades = (*aggregate.trades, self.trade)
+            if self.owner_ids != aggregate.owners_on(date.max):
+                aggregate.ownership = (*aggregate.ownership, (self.effective_date, self.owner_ids))
+            if self.license is not None:
+                aggregate.licenses = (*aggregate.licenses, self.license)
+
+    class LicenseEnded(LedgerAggregate.Event):
+        contract_id: UUID
+
+        def apply(self, aggregate: AchievementRights) -> None:
+            aggregate.licenses = tuple(
+                replace(x, ended_on=self.effective_date) if x.contract_id == self.contract_id
+                else x for x in aggregate.licenses)
+
+    class Pledged(LedgerAggregate.Event):
+        lien: Lien
+
+        def apply(self, aggregate: AchievementRights) -> None:
+            aggregate.liens = (*aggregate.liens, self.lien)
+
+    class ConsentNoted(LedgerAggregate.Event):
+        pledge_id: UUID
+        contract_number: str
+
+        def apply(self, aggregate: AchievementRights) -> None:
+            aggregate.liens = tuple(
+                replace(x, consents=(*x.consents, self.contract_number))
+                if x.pledge_id == self.pledge_id else x for x in aggregate.liens)
+
+    class Unpledged(LedgerAggregate.Event):
+        pledge_id: UUID
+
+        def apply(self, aggregate: AchievementRights) -> None:
+            aggregate.liens = tuple(x for x in aggregate.liens if x.pledge_id != self.pledge_id)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ownership: tuple[tuple[date, tuple[UUID, ...]], ...] = ()
+        self.licenses: tuple[License, ...] = ()
+        self.liens: tuple[Lien, ...] = ()
+        self.trades: tuple[Trade, ...] = ()
+
+    @staticmethod
+    def id_for(achievement_id: UUID) -> UUID:
+        return derived_id("achievement-rights", str(achievement_id))
+
+    @classmethod
+    def open(cls, achievement_id: UUID, owner_ids: tuple[UUID, ...], *, registered_on: date,
+             actor: str) -> AchievementRights:
+        return cls._create(cls.Opened, id=cls.id_for(achievement_id), request_digest="",
+                           effective_date=registered_on, actor=actor,
+                           achievement_id=achievement_id, owner_ids=owner_ids)
+
+    def owners_on(self, day: date) -> tuple[UUID, ...]:
+        owners: tuple[UUID, ...] = ()
+        for since, holders in self.ownership:
+            if since <= day:
+                owners = holders
+        return owners
+
+    def record_trade(self, contract_id: UUID, terms: ContractTerms, *, actor: str) -> None:
+        """Apply a contract: who may dispose (seller holds it on the signing date), exclusive
+        licenses, and pledges (Civil Code art. 444: only with the pledgee's consent)."""
+        kind, day = terms.contract_type, terms.signed_on
+        owners = self.owners_on(day)
+        license = None
+        if kind in (ContractType.TRANSFER, ContractType.LICENSE):
+            self._require_holder(terms.seller_id, day)
+            self._require_consents(terms.contract_number)
+        if kind is ContractType.TRANSFER:
+            owners = tuple(terms.buyer_id if o == terms.seller_id else o for o in owners)
+            owners = tuple(dict.fromkeys(owners))  # the buyer may already co-own it
+        elif kind is ContractType.LICENSE:
+            assert terms.variant is not None
+            self._require_no_license_blocking(terms.variant, day)
+            license = License(contract_id, terms.buyer_id, terms.variant, day, terms.term_end)
+        trade = Trade(contract_id, kind, terms.buyer_id, terms.turnover, terms.transaction_amount)
+        self.trigger_event(self.Traded, trade=trade, owner_ids=owners, license=license,
+                           effective_date=day, actor=actor)
+
+    def end_license(self, contract_id: UUID, *, effective_date: date, actor: str) -> None:
+        if any(x.contract_id == contract_id and x.ended_on is None for x in self.licenses):
+            self.trigger_event(self.LicenseEnded, contract_id=contract_id,
+                               effective_date=effective_date, actor=actor)
+
+    def pledge(self, lien: Lien, pledgor_id: UUID, *, effective_date: date, actor: str) -> None:
+        """CNIPA refusals: the pledgor must own it; no item may be under an active pledge."""
+        if pledgor_id not in self.owners_on(effective_date):
+            raise PledgorNotOwner(f"the pledgor does not own this achievement on {effective_date}")
+        taken = next((x for x in self.liens if x.overlaps(lien.patent_numbers)), None)
+        if taken is not None:
+            raise AlreadyPledged("the achievement (or one of these patents) is already under an "
+                                 "active pledge", pledge_id=str(taken.pledge_id))
+        self.trigger_event(self.Pledged, lien=lien, effective_date=effective_date, actor=actor)
+
+    def note_consent(self, pledge_id: UUID, contract_number: str, *, effective_date: date,
+                     actor: str) -> None:
+        self.trigger_event(self.ConsentNoted, pledge_id=pledge_id, contract_number=contract_number,
+                           effective_date=effective_date, actor=actor)
+
+    def unpledge(self, pledge_id: UUID, *, effective_date: date, actor: str) -> None:
+        if not any(x.pledge_id == pledge_id for x in self.liens):
+            raise InvalidTransition("this pledge does not bind the achievement")
+        self.trigger_event(self.Unpledged, pledge_id=pledge_id, effective_date=effective_date,
+                           actor=actor)
+
+    def _require_holder(self, seller_id: UUID, day: date) -> None:
+        latest_change = self.ownership[-1][0]
+        if day < latest_change:
+            # History is not rewritten: a disposal dated before the latest ownership change
+            # would sell what the seller may no longer hold (a double sale).
+            raise SellerNotOwner(f"ownership changed on {latest_change}; a transfer or license "
+                                 f"signed on {day} cannot be registered now")
+        if seller_id not in self.owners_on(day):
+            raise SellerNotOwner(f"the seller does not hold this achievement on {day}",
+                                 owners=[str(o) for o in self.owners_on(day)])
+
+    def _require_consents(self, contract_number: str) -> None:
+        missing = [x for x in self.liens if contract_number not in x.consents]
+        if missing:
+            raise PledgedWithoutConsent(
+                f"the achievement is pledged to {len(missing)} pledgee(s) who have not consented "
+                f"to contract {contract_number}",
+                pledge_ids=[str(x.pledge_id) for x in missing])
+
+    def _require_no_license_blocking(self, variant: ContractVariant, day: date) -> None:
+        """At most one active exclusive license; an exclusive one excludes every other."""
+        active = [x for x in self.licenses if x.active_on(day)]
+        exclusive = [x for x in active if x.variant is ContractVariant.EXCLUSIVE]
+        if exclusive or (variant is ContractVariant.EXCLUSIVE and active):
+            raise ExclusiveLicenseConflict(
+                "an active exclusive license excludes this contract" if exclusive else
+                "an exclusive license cannot be granted while other licenses are active",
+                contract_ids=[str(x.contract_id) for x in (exclusive or active)])

@@ -1,0 +1,74 @@
+"""Command inputs of technology contracts and IP pledges. `effective_date=None` means today."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from uuid import UUID
+
+from domain.contract import ContractTerms
+from domain.pledge import LoanTerms
+
+
+@dataclass(frozen=True)
+class RegisterContract:
+    terms: ContractTerms
+    effective_date: date | None = None  # the registration date; rules look at terms.signed_on
+
+
+@dataclass(frozen=True)
+class AmendContract:
+    contract_id: UUID
+    turnover: Decimal
+    transaction_amount: Decimal
+    term_end: date | None
+    note: str = ""
+    effective_date: date | None = None
+
+
+@dataclass(frozen=True)
+class RecordPayment:
+    contract_id: UUID
+    amount: Decimal
+    note: str = ""
+    effective_date: date | None = None
+
+
+@dataclass(frozen=True)
+class TerminateContract:
+    contract_id: UUID
+    reason: str
+    effective_date: date | None = None
+
+
+@dataclass(frozen=True)
+class RegisterPledge:
+    terms: LoanTerms
+    effective_date: date | None = None  # when the pledge takes effect (质押登记日)
+
+
+@dataclass(frozen=True)
+class GrantConsent:
+    pledge_id: UUID
+    contract_number: str
+    effective_date: date | None = None
+
+
+@dataclass(frozen=True)
+class PledgeStep:
+    """release, default or enforce."""
+
+    pledge_id: UUID
+    note: str = ""
+    proceeds: Decimal = Decimal(0)
+    effective_date: date | None = None
+
+
+@dataclass(frozen=True)
+class RecordPledgeSupport:
+    pledge_id: UUID
+    kind: str  # interest_subsidy 贴息 | risk_compensation 风险补偿
+    amount: Decimal
+    payer: str
+    effective_date: date | None = None
