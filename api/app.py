@@ -10,7 +10,17 @@ from fastapi import FastAPI
 from api import problems
 from api.auth import KeyCache
 from api.limits import BodyLimit
-from api.routers import achievements, evaluations, library, parties, projects, system
+from api.routers import (
+    achievements,
+    contracts,
+    evaluations,
+    imports,
+    library,
+    parties,
+    pledges,
+    projects,
+    system,
+)
 from api.runtime import Runtime
 from services.settings import Settings, get_settings
 
@@ -39,9 +49,11 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app = FastAPI(title="techledger", version="0.1.0", description=DESCRIPTION,
                   lifespan=lifespan)
     problems.install(app)
-    for module in (system, parties, projects, achievements, evaluations, library):
+    for module in (system, parties, projects, achievements, evaluations, library, imports,
+                   contracts, pledges):
         app.include_router(module.router)
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes,
+                       import_max_bytes=settings.import_max_body_bytes)
     return app
 
 

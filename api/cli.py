@@ -1,15 +1,17 @@
-"""`techledger` command line: serve, rebuild, keys, demo."""
+"""`techledger` command line: serve, rebuild, keys, import, demo."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from uuid import UUID
 
 import uvicorn
 
 from api.app import create_app
+from api.cli_import import import_trades
 from api.runtime import Runtime
 from domain.access import Role
 from services.ledger import Ledger
@@ -109,6 +111,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     p_demo.add_argument("--no-serve", action="store_true")
     p_demo.add_argument("--host")
     p_demo.add_argument("--port", type=int)
+    p_import = sub.add_parser("import", help="bulk import (CSV or JSON Lines)")
+    p_import.add_argument("what", choices=["trades"])
+    p_import.add_argument("file", type=Path)
+    p_import.add_argument("--actor", default="cli:import")
     args = parser.parse_args(argv)
     settings = _settings(args)
     if args.command == "serve":
@@ -117,6 +123,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         rebuild(settings)
     elif args.command == "keys":
         create_key(settings, args.role, args.label, args.party)
+    elif args.command == "import":
+        report = import_trades(settings, args.file, args.actor)
+        sys.exit(1 if report.rejected else 0)
     else:
         demo(settings, then_serve=not args.no_serve)
 

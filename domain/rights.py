@@ -93,7 +93,8 @@ class AchievementRights(LedgerAggregate):
         def apply(self, aggregate: LedgerAggregate) -> None:
             super().apply(aggregate)
             assert isinstance(aggregate, AchievementRights)
-            aggregate.ownership = ((self.effective_date, self.owner_ids),)
+            # The registered owners are the owners as far back as the ledger knows.
+            aggregate.ownership = ((date.min, self.owner_ids),)
 
     class Traded(LedgerAggregate.Event):
         """A registered contract involves the achievement; a transfer moves ownership from the

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from datetime import date, datetime
+from functools import partial
 from typing import Any, TypeVar
 from uuid import UUID
 from zoneinfo import ZoneInfo
@@ -12,6 +13,7 @@ from zoneinfo import ZoneInfo
 from eventsourcing.application import Application
 from eventsourcing.persistence import Transcoder
 
+from domain.errors import DomainError
 from services.executor import DirectExecutor, GroupCommitExecutor
 from services.persistence import event_store_env
 from services.settings import Settings, get_settings
@@ -58,6 +60,25 @@ class LedgerCore(Application[UUID]):
             self._announce(outcome)
             return outcome
         return await asyncio.to_thread(self.execute, work)
+
+    def execute_many(self, works: list[Work[T]]) -> list[Outcome[T] | DomainError]:
+        """Run independent commands, each deciding alone; the group-commit writer gets them
+        all at once and saves them in a few batches. A refusal is returned, not raised."""
+        if not isinstance(self.executor, GroupCommitExecutor):
+            return [self._settle(partial(self.execute, work)) for work in works]
+        futures = [self.executor.submit(work) for work in works]
+        results = [self._settle(future.result) for future in futures]
+        for result in results:
+            if isinstance(result, Outcome):
+                self._announce(result)
+        return results
+
+    @staticmethod
+    def _settle(call: Callable[[], Outcome[T]]) -> Outcome[T] | DomainError:
+        try:
+            return call()
+        except DomainError as error:
+            return error
 
     def _announce(self, outcome: Outcome[Any]) -> None:
         if outcome.position is not None:

@@ -25,6 +25,7 @@ class Settings(BaseSettings):
     workers: int = 1
 
     max_body_bytes: int = 1_048_576
+    import_max_body_bytes: int = 67_108_864  # bulk imports (/v1/imports/...)
     read_wait_timeout_s: float = 5.0
     # Group commit gathers concurrent commands into one transaction (ARCHITECTURE.md).
     group_commit: bool = True

@@ -17,7 +17,7 @@ from services.core import LedgerCore
 from services.handlers.results import Created
 from services.idempotency import request_digest
 from services.standing import barring
-from services.uow import Outcome, UnitOfWork
+from services.uow import Outcome, UnitOfWork, Work
 
 # Law on Promoting the Transformation of S&T Achievements art. 18: these sellers state how
 # they priced a transfer or license.
@@ -54,6 +54,10 @@ class TradeCommands(LedgerCore):
     def register_contract(self, cmd: t.RegisterContract, *, actor: str) -> Outcome[Created]:
         """Register a contract; its achievements' rights change in the same save. The contract
         number is the idempotency key: the same body again replays, another body is a 409."""
+        return self.execute(self.contract_registration(cmd, actor=actor))
+
+    def contract_registration(self, cmd: t.RegisterContract, *, actor: str) -> Work[Created]:
+        """The registration as work for an executor (bulk import submits many at once)."""
         terms = cmd.terms
 
         def work(uow: UnitOfWork) -> Created:
@@ -77,7 +81,7 @@ class TradeCommands(LedgerCore):
             uow.add(contract)
             return Created(contract.id, replayed=False)
 
-        return self.execute(work)
+        return work
 
     def amend_contract(self, cmd: t.AmendContract, *, actor: str) -> Outcome[None]:
         def work(uow: UnitOfWork) -> None:
