@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from typing import Any
 from uuid import UUID
 
 from domain.base import LedgerAggregate
@@ -58,6 +57,8 @@ class AchievementDraft:
 
 class Achievement(LedgerAggregate):
     """A registered sci-tech achievement and the facts recorded about it afterwards."""
+
+    no_steps_before_creation = True  # nothing happens to it before it was registered
 
     class Registered(LedgerAggregate.Created):
         registration_number: str
@@ -135,14 +136,6 @@ class Achievement(LedgerAggregate):
         self.disclosed_on: date | None = None
         self.company_ids: tuple[UUID, ...] = ()
         self.managers: tuple[tuple[UUID, ManagerStage], ...] = ()
-
-    def trigger_event(self, *args: Any, **kwargs: Any) -> None:
-        """Nothing happens to an achievement before it was registered."""
-        effective_date = kwargs["effective_date"]
-        if effective_date < self.registered_on:
-            raise InvalidInput(f"effective_date {effective_date} is before the registration "
-                               f"({self.registered_on})", field="effective_date")
-        super().trigger_event(*args, **kwargs)
 
     @classmethod
     def register(cls, draft: AchievementDraft, *, id: UUID, request_digest: str,

@@ -38,9 +38,25 @@ class LedgerAggregate(Aggregate):
 
         def apply(self, aggregate: LedgerAggregate) -> None:
             aggregate.request_digest = self.request_digest
+            aggregate.started_on = self.effective_date
+
+    # Which earlier date a new step may not precede: its creation, or its previous step.
+    no_steps_before_creation = False
+    ordered_dates = False
+
+    def trigger_event(self, *args: Any, **kwargs: Any) -> None:
+        day = kwargs["effective_date"]
+        if self.ordered_dates and day < self.last_effective_date:
+            raise InvalidInput(f"effective_date {day} is before this record's previous step "
+                               f"({self.last_effective_date})", field="effective_date")
+        if self.no_steps_before_creation and day < self.started_on:
+            raise InvalidInput(f"effective_date {day} is before this record took effect "
+                               f"({self.started_on})", field="effective_date")
+        super().trigger_event(*args, **kwargs)
 
     def __init__(self) -> None:
         self.request_digest = ""
+        self.started_on = date.min  # effective date of its creation
         self.last_effective_date = date.min  # of the latest event; set as each event applies
 
 

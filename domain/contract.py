@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 from uuid import UUID
 
 from domain.base import LedgerAggregate, derived_id, require_text
@@ -85,8 +86,9 @@ class AmountsInconsistent(DomainError):
 
 
 def check_terms(terms: ContractTerms) -> ContractTerms:
-    """Input rules no ledger state could fix."""
-    require_text(terms.contract_number, "contract_number", max_length=64)
+    """Input rules no ledger state could fix; returns the terms with a trimmed number."""
+    terms = replace(terms, contract_number=require_text(terms.contract_number,
+                                                        "contract_number", max_length=64))
     require_text(terms.title, "title")
     require_text(terms.field, "field", max_length=100)
     for name in ("turnover", "transaction_amount"):
@@ -188,6 +190,10 @@ class TechContract(LedgerAggregate):
         _check_money(amount, "amount")
         if amount == 0:
             raise InvalidInput("a payment is above zero", field="amount")
+        assert self.terms is not None
+        if self.paid + amount > self.terms.turnover:
+            raise InvalidInput(f"payments would total {self.paid + amount}, above the contract's "
+                               f"成交额 {self.terms.turnover}", field="amount")
         self.trigger_event(self.PaymentRecorded, amount=amount, note=note.strip(),
                            effective_date=effective_date, actor=actor)
 
@@ -195,6 +201,15 @@ class TechContract(LedgerAggregate):
         self._require_registered("termination")
         self.trigger_event(self.Terminated, reason=require_text(reason, "reason"),
                            effective_date=effective_date, actor=actor)
+
+    def trigger_event(self, *args: Any, **kwargs: Any) -> None:
+        """Nothing happens to a contract before it was signed (it may be registered later)."""
+        assert self.terms is not None
+        signed_on = self.terms.signed_on
+        if kwargs["effective_date"] < signed_on:
+            raise InvalidInput(f"effective_date {kwargs['effective_date']} is before the "
+                               f"contract was signed ({signed_on})", field="effective_date")
+        super().trigger_event(*args, **kwargs)
 
     def _require_registered(self, step: str) -> None:
         if self.status is not ContractStatus.REGISTERED:

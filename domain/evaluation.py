@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
 from uuid import UUID
 
 from domain.base import LedgerAggregate, require_text
@@ -113,14 +112,7 @@ class Conclusion:
 class Evaluation(LedgerAggregate):
     """One evaluation of one achievement (or, for pre-approval, one funded project)."""
 
-    def trigger_event(self, *args: Any, **kwargs: Any) -> None:
-        """Steps happen in date order too: none may take effect before the previous one."""
-        effective_date = kwargs["effective_date"]
-        if effective_date < self.last_effective_date:
-            raise InvalidInput(f"effective_date {effective_date} is before this evaluation's "
-                               f"previous step ({self.last_effective_date})",
-                               field="effective_date")
-        super().trigger_event(*args, **kwargs)
+    ordered_dates = True  # steps happen in date order too
 
     class Commissioned(LedgerAggregate.Created):
         evaluation_class: EvaluationClass

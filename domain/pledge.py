@@ -61,6 +61,8 @@ class Pledge(LedgerAggregate):
     """One pledge registration; its items are also marked on their achievements, in the same
     save, so that racing pledges and transfers of one achievement serialise there."""
 
+    no_steps_before_creation = True
+
     class Registered(LedgerAggregate.Created):
         terms: LoanTerms
 
@@ -144,8 +146,8 @@ class Pledge(LedgerAggregate):
 
     def enforce(self, *, note: str, proceeds: Decimal, effective_date: date, actor: str) -> None:
         self._require(PledgeStatus.DEFAULTED, "enforcement")
-        if not proceeds.is_finite() or proceeds < 0:
-            raise InvalidInput("proceeds must be a non-negative amount", field="proceeds")
+        if not proceeds.is_finite() or proceeds < 0 or proceeds != proceeds.quantize(CENT):
+            raise InvalidInput("proceeds must be a non-negative CNY amount", field="proceeds")
         self.trigger_event(self.Enforced, note=note.strip(), proceeds=proceeds,
                            effective_date=effective_date, actor=actor)
 
@@ -153,8 +155,8 @@ class Pledge(LedgerAggregate):
                        actor: str) -> None:
         if kind not in ("interest_subsidy", "risk_compensation"):
             raise InvalidInput("kind is interest_subsidy or risk_compensation", field="kind")
-        if not amount.is_finite() or amount <= 0:
-            raise InvalidInput("amount must be positive", field="amount")
+        if not amount.is_finite() or amount <= 0 or amount != amount.quantize(CENT):
+            raise InvalidInput("amount must be a positive CNY amount", field="amount")
         self.trigger_event(self.SupportRecorded, kind=kind, amount=amount,
                            payer=require_text(payer, "payer", max_length=200),
                            effective_date=effective_date, actor=actor)

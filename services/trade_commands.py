@@ -45,7 +45,7 @@ class TerminateContract:
 @dataclass(frozen=True)
 class RegisterPledge:
     terms: LoanTerms
-    effective_date: date | None = None  # when the pledge takes effect (质押登记日)
+    effective_date: date | None = None  # when the pledge takes effect; default: loan_start
 
 
 @dataclass(frozen=True)

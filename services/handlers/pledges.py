@@ -7,6 +7,7 @@ from datetime import date
 from uuid import UUID
 
 from domain.achievement import Achievement
+from domain.codes import normalize_patent_number
 from domain.errors import DomainError, InvalidInput, WrongPartyKind
 from domain.party import Party
 from domain.pledge import LoanTerms, Pledge, PledgeItem
@@ -43,7 +44,7 @@ class PledgeCommands(LedgerCore):
         def work(uow: UnitOfWork) -> Created:
             def build(pledge_id: UUID, digest: str) -> Pledge:
                 terms = cmd.terms
-                day = self.effective(cmd.effective_date)
+                day = cmd.effective_date or terms.loan_start  # effective from the loan's start
                 self._check_loan_parties(uow, terms)
                 pledge = Pledge.register(terms, id=pledge_id, request_digest=digest,
                                          effective_date=day, actor=actor)
@@ -128,11 +129,12 @@ class PledgeCommands(LedgerCore):
         """The item's patents (all of the achievement's when none are named), each in force on
         `day` and until the loan ends (CNIPA pledge-registration refusals)."""
         achievement: Achievement = registered_achievement(uow, item.achievement_id)
-        unknown = set(item.patent_numbers) - set(achievement.patents)
+        numbers = tuple(normalize_patent_number(n) for n in item.patent_numbers)
+        unknown = set(numbers) - set(achievement.patents)
         if unknown:
             raise InvalidInput(f"patents {sorted(unknown)} do not belong to the achievement",
                                field="items")
-        for number in item.patent_numbers or tuple(achievement.patents):
+        for number in numbers or tuple(achievement.patents):
             patent = achievement.patents[number]
             expired = patent.expiry_date is not None and patent.expiry_date < day
             if patent.status in UNPLEDGEABLE or expired:
@@ -141,4 +143,4 @@ class PledgeCommands(LedgerCore):
             if patent.expiry_date is not None and loan_end > patent.expiry_date:
                 raise LoanOutlivesPatent(f"the loan ends {loan_end}, after patent {number} "
                                          f"expires on {patent.expiry_date}", patent=number)
-        return item.patent_numbers
+        return numbers

@@ -6,7 +6,7 @@ from datetime import date
 from uuid import UUID
 
 from domain.achievement import Achievement, AchievementStatus
-from domain.contract import DISPOSING, ContractType, PricingMethod, TechContract
+from domain.contract import DISPOSING, ContractType, PricingMethod, TechContract, check_terms
 from domain.errors import DomainError, InvalidInput, InvalidTransition, WrongPartyKind
 from domain.party import Party
 from domain.rights import AchievementRights
@@ -58,9 +58,9 @@ class TradeCommands(LedgerCore):
 
     def contract_registration(self, cmd: t.RegisterContract, *, actor: str) -> Work[Created]:
         """The registration as work for an executor (bulk import submits many at once)."""
-        terms = cmd.terms
 
         def work(uow: UnitOfWork) -> Created:
+            terms = check_terms(cmd.terms)
             digest = request_digest(cmd)
             existing = uow.find(TechContract, TechContract.id_for(terms.contract_number))
             if existing is not None:
