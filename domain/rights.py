@@ -63,12 +63,19 @@ class License:
 
 @dataclass(frozen=True)
 class Lien:
-    """An active pledge on the achievement (empty patents: the whole achievement)."""
+    """A pledge on the achievement (empty patents: the whole achievement), binding from
+    `since` until the day its release takes effect."""
 
     pledge_id: UUID
     pledgee_id: UUID
     patent_numbers: tuple[str, ...]
     consents: tuple[str, ...] = ()
+    since: date = date.min
+    ended_on: date | None = None
+
+    def binding_after(self, day: date) -> bool:
+        """Still binding on `day` or later (so an open-ended new pledge from `day` collides)."""
+        return self.ended_on is None or self.ended_on > day
 
     def overlaps(self, patent_numbers: tuple[str, ...]) -> bool:
         if not self.patent_numbers or not patent_numbers:
@@ -124,7 +131,7 @@ class AchievementRights(LedgerAggregate):
         lien: Lien
 
         def apply(self, aggregate: AchievementRights) -> None:
-            aggregate.liens = (*aggregate.liens, self.lien)
+            aggregate.liens = (*aggregate.liens, replace(self.lien, since=self.effective_date))
 
     class ConsentNoted(LedgerAggregate.Event):
         pledge_id: UUID
@@ -139,7 +146,9 @@ class AchievementRights(LedgerAggregate):
         pledge_id: UUID
 
         def apply(self, aggregate: AchievementRights) -> None:
-            aggregate.liens = tuple(x for x in aggregate.liens if x.pledge_id != self.pledge_id)
+            aggregate.liens = tuple(
+                replace(x, ended_on=self.effective_date) if x.pledge_id == self.pledge_id
+                else x for x in aggregate.liens)
 
     def __init__(self) -> None:
         super().__init__()
@@ -152,6 +161,11 @@ class AchievementRights(LedgerAggregate):
     @staticmethod
     def id_for(achievement_id: UUID) -> UUID:
         return derived_id("achievement-rights", str(achievement_id))
+
+    @property
+    def active_liens(self) -> tuple[Lien, ...]:
+        """Pledges not yet released or enforced."""
+        return tuple(x for x in self.liens if x.ended_on is None)
 
     @classmethod
     def open(cls, achievement_id: UUID, owner_ids: tuple[UUID, ...], *, registered_on: date,
@@ -175,7 +189,7 @@ class AchievementRights(LedgerAggregate):
         license = None
         if kind in (ContractType.TRANSFER, ContractType.LICENSE):
             self._require_holder(terms.seller_id, day)
-            self._require_consents(terms.contract_number)
+            self._require_consents(terms.contract_number, day)
         if kind is ContractType.TRANSFER:
             owners = tuple(terms.buyer_id if o == terms.seller_id else o for o in owners)
             owners = tuple(dict.fromkeys(owners))  # the buyer may already co-own it
@@ -200,7 +214,8 @@ class AchievementRights(LedgerAggregate):
                                   f"achievement's registration or latest change of owner")
         if pledgor_id not in self.owners_on(effective_date):
             raise PledgorNotOwner(f"the pledgor does not own this achievement on {effective_date}")
-        taken = next((x for x in self.liens if x.overlaps(lien.patent_numbers)), None)
+        taken = next((x for x in self.liens
+                      if x.binding_after(effective_date) and x.overlaps(lien.patent_numbers)), None)
         if taken is not None:
             raise AlreadyPledged("the achievement (or one of these patents) is already under an "
                                  "active pledge", pledge_id=str(taken.pledge_id))
@@ -212,7 +227,7 @@ class AchievementRights(LedgerAggregate):
                            effective_date=effective_date, actor=actor)
 
     def unpledge(self, pledge_id: UUID, *, effective_date: date, actor: str) -> None:
-        if not any(x.pledge_id == pledge_id for x in self.liens):
+        if not any(x.pledge_id == pledge_id and x.ended_on is None for x in self.liens):
             raise InvalidTransition("this pledge does not bind the achievement")
         self.trigger_event(self.Unpledged, pledge_id=pledge_id, effective_date=effective_date,
                            actor=actor)
@@ -228,8 +243,11 @@ class AchievementRights(LedgerAggregate):
             raise SellerNotOwner(f"the seller does not hold this achievement on {day}",
                                  owners=[str(o) for o in self.owners_on(day)])
 
-    def _require_consents(self, contract_number: str) -> None:
-        missing = [x for x in self.liens if contract_number not in x.consents]
+    def _require_consents(self, contract_number: str, day: date) -> None:
+        """Every pledge binding on the signing date or later must consent: a disposal signed
+        before a pledge began, but registered after it, would undercut that pledge too."""
+        missing = [x for x in self.liens
+                   if x.binding_after(day) and contract_number not in x.consents]
         if missing:
             raise PledgedWithoutConsent(
                 f"the achievement is pledged to {len(missing)} pledgee(s) who have not consented "

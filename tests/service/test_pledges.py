@@ -198,14 +198,14 @@ def test_released_pledge_frees_its_items(world: World) -> None:
     pledge_id = world.pledge(whole(ach))
     world.ledger.release_pledge(step(pledge_id, "贷款已还清", on=date(2026, 5, 31)), actor="bank")
     assert world.loaded_pledge(pledge_id).status is PledgeStatus.RELEASED
-    assert world.rights(ach).liens == ()
+    assert world.rights(ach).active_liens == ()
     for command in (world.ledger.release_pledge, world.ledger.default_pledge,
                     world.ledger.enforce_pledge):
         with refused(world.ledger, "invalid_state_transition"):
             command(step(pledge_id), actor="bank")
 
     again = world.pledge(whole(ach), pledgee=world.other_bank, on=date(2026, 6, 1))
-    assert [x.pledge_id for x in world.rights(ach).liens] == [again]
+    assert [x.pledge_id for x in world.rights(ach).active_liens] == [again]
 
 
 def test_default_then_enforce(world: World) -> None:
@@ -229,7 +229,7 @@ def test_default_then_enforce(world: World) -> None:
     world.ledger.enforce_pledge(step(pledge_id, "拍卖", "800000.00", on=date(2026, 8, 31)),
                                 actor="bank")
     assert world.loaded_pledge(pledge_id).status is PledgeStatus.ENFORCED
-    assert world.rights(ach).liens == ()
+    assert world.rights(ach).active_liens == ()
     with refused(world.ledger, "invalid_state_transition"):
         world.ledger.enforce_pledge(step(pledge_id), actor="bank")
     world.pledge(whole(ach), pledgee=world.other_bank, on=date(2026, 9, 1))
@@ -321,11 +321,9 @@ def test_civil_code_art444_pledge_cannot_be_dated_before_the_latest_ownership_ch
         world.pledge(whole(ach), pledgor=world.enterprise, on=date(2026, 3, 1))
 
 
-# Liens are checked as they stand now, not as of the command's date: a pledge or a transfer
-# dated before a later-dated release slips past a pledge that was still active on its date.
+# Liens are checked as of the command's date: a pledge or a transfer dated before a
+# later-dated release meets the pledge that was binding then.
 
-@pytest.mark.xfail(strict=True, raises=pytest.fail.Exception,
-                   reason="AchievementRights.pledge checks current liens, not liens on its date")
 def test_cnipa_pledge_dated_before_the_previous_release_is_refused(world: World) -> None:
     ach = world.achievement()
     first = world.pledge(whole(ach))
@@ -334,8 +332,6 @@ def test_cnipa_pledge_dated_before_the_previous_release_is_refused(world: World)
         world.pledge(whole(ach), pledgee=world.other_bank, on=date(2026, 6, 1))
 
 
-@pytest.mark.xfail(strict=True, raises=pytest.fail.Exception,
-                   reason="record_trade checks current liens, not liens on the signing date")
 def test_civil_code_art444_transfer_signed_while_pledged_needs_consent_after_release(
     world: World,
 ) -> None:

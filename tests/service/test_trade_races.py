@@ -95,7 +95,7 @@ def race_pledge_and_transfer(world: World, pool: ThreadPoolExecutor, n: int) -> 
     else:
         assert rights.owners_on(SIGNED_ON) == (world.enterprise,)
         assert rights.owners_on(date(2026, 3, 31)) == (world.university,)
-        assert rights.liens == ()
+        assert rights.active_liens == ()
         assert [(x.contract_id, x.contract_type) for x in rights.trades] == [
             (contract_id, ContractType.TRANSFER)]
         assert pledge_id not in ledger.repository
