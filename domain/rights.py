@@ -90,6 +90,7 @@ class Trade:
     buyer_id: UUID
     turnover: Decimal
     transaction_amount: Decimal
+    ended_on: date | None = None  # the contract was terminated
 
 
 class AchievementRights(LedgerAggregate):
@@ -119,10 +120,31 @@ class AchievementRights(LedgerAggregate):
             if self.license is not None:
                 aggregate.licenses = (*aggregate.licenses, self.license)
 
-    class LicenseEnded(LedgerAggregate.Event):
+    class TradeAmended(LedgerAggregate.Event):
+        """The contract's amounts or term changed: a license follows its new end."""
+
+        contract_id: UUID
+        turnover: Decimal
+        transaction_amount: Decimal
+        term_end: date | None
+
+        def apply(self, aggregate: AchievementRights) -> None:
+            aggregate.trades = tuple(
+                replace(x, turnover=self.turnover, transaction_amount=self.transaction_amount)
+                if x.contract_id == self.contract_id else x for x in aggregate.trades)
+            aggregate.licenses = tuple(
+                replace(x, end=self.term_end) if x.contract_id == self.contract_id else x
+                for x in aggregate.licenses)
+
+    class TradeEnded(LedgerAggregate.Event):
+        """The contract was terminated: its license ends; a transfer stays done."""
+
         contract_id: UUID
 
         def apply(self, aggregate: AchievementRights) -> None:
+            aggregate.trades = tuple(
+                replace(x, ended_on=self.effective_date) if x.contract_id == self.contract_id
+                else x for x in aggregate.trades)
             aggregate.licenses = tuple(
                 replace(x, ended_on=self.effective_date) if x.contract_id == self.contract_id
                 else x for x in aggregate.licenses)
@@ -201,10 +223,25 @@ class AchievementRights(LedgerAggregate):
         self.trigger_event(self.Traded, trade=trade, owner_ids=owners, license=license,
                            effective_date=day, actor=actor)
 
-    def end_license(self, contract_id: UUID, *, effective_date: date, actor: str) -> None:
-        if any(x.contract_id == contract_id and x.ended_on is None for x in self.licenses):
-            self.trigger_event(self.LicenseEnded, contract_id=contract_id,
-                               effective_date=effective_date, actor=actor)
+    def amend_trade(self, contract_id: UUID, *, turnover: Decimal, transaction_amount: Decimal,
+                    term_end: date | None, effective_date: date, actor: str) -> None:
+        """Follow an amended contract; a longer license term must not collide with another
+        license where either is exclusive."""
+        license = next((x for x in self.licenses if x.contract_id == contract_id), None)
+        if license is not None and _later(term_end, license.end):
+            self._require_no_collision(license, license.end, term_end)
+        self.trigger_event(self.TradeAmended, contract_id=contract_id, turnover=turnover,
+                           transaction_amount=transaction_amount, term_end=term_end,
+                           effective_date=effective_date, actor=actor)
+
+    def end_trade(self, contract_id: UUID, *, effective_date: date, actor: str) -> None:
+        self.trigger_event(self.TradeEnded, contract_id=contract_id,
+                           effective_date=effective_date, actor=actor)
+
+    @property
+    def standing_trades(self) -> tuple[Trade, ...]:
+        """Contracts involving the achievement that were not terminated."""
+        return tuple(x for x in self.trades if x.ended_on is None)
 
     def pledge(self, lien: Lien, pledgor_id: UUID, *, effective_date: date, actor: str) -> None:
         """CNIPA refusals: the pledgor must own it; no item may be under an active pledge."""
@@ -254,6 +291,18 @@ class AchievementRights(LedgerAggregate):
                 f"to contract {contract_number}",
                 pledge_ids=[str(x.pledge_id) for x in missing])
 
+    def _require_no_collision(self, license: License, old_end: date | None,
+                              new_end: date | None) -> None:
+        """No other live license overlapping (old_end, new_end] where either is exclusive."""
+        for other in self.licenses:
+            overlaps = other.ended_on is None and (new_end is None or other.start <= new_end) \
+                and (other.end is None or old_end is None or other.end > old_end)
+            exclusive = ContractVariant.EXCLUSIVE in (other.variant, license.variant)
+            if other.contract_id != license.contract_id and overlaps and exclusive:
+                raise ExclusiveLicenseConflict(
+                    "a longer term would overlap another license where one is exclusive",
+                    contract_ids=[str(other.contract_id)])
+
     def _require_no_license_blocking(self, variant: ContractVariant, day: date) -> None:
         """At most one active exclusive license; an exclusive one excludes every other."""
         active = [x for x in self.licenses if x.active_on(day)]
@@ -263,3 +312,10 @@ class AchievementRights(LedgerAggregate):
                 "an active exclusive license excludes this contract" if exclusive else
                 "an exclusive license cannot be granted while other licenses are active",
                 contract_ids=[str(x.contract_id) for x in (exclusive or active)])
+
+
+def _later(new_end: date | None, old_end: date | None) -> bool:
+    """True if `new_end` extends a term that ended at `old_end` (None: open-ended)."""
+    if old_end is None:
+        return False
+    return new_end is None or new_end > old_end

@@ -58,7 +58,7 @@ def market_evidence(uow: UnitOfWork, achievement_id: UUID) -> MarketEvidence:
     """Applied-research market indicators from the ledger's own registered contracts for the
     achievement (Baoding table: 技术合同交易金额): count, 成交额, 技术交易额, distinct buyers."""
     rights = uow.find(AchievementRights, AchievementRights.id_for(achievement_id))
-    trades = rights.trades if rights is not None else ()
+    trades = rights.standing_trades if rights is not None else ()
     return MarketEvidence(
         contracts=len(trades), contract_turnover=sum((x.turnover for x in trades), Decimal(0)),
         transaction_amount=sum((x.transaction_amount for x in trades), Decimal(0)),

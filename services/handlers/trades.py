@@ -84,11 +84,18 @@ class TradeCommands(LedgerCore):
         return work
 
     def amend_contract(self, cmd: t.AmendContract, *, actor: str) -> Outcome[None]:
+        """Amend amounts or term; the achievements' rights follow in the same save."""
+
         def work(uow: UnitOfWork) -> None:
-            uow.get(TechContract, cmd.contract_id, "contract").amend(
-                turnover=cmd.turnover, transaction_amount=cmd.transaction_amount,
-                term_end=cmd.term_end, note=cmd.note,
-                effective_date=self.effective(cmd.effective_date), actor=actor)
+            day = self.effective(cmd.effective_date)
+            contract = uow.get(TechContract, cmd.contract_id, "contract")
+            contract.amend(turnover=cmd.turnover, transaction_amount=cmd.transaction_amount,
+                           term_end=cmd.term_end, note=cmd.note, effective_date=day, actor=actor)
+            assert contract.terms is not None
+            for achievement_id in contract.terms.achievement_ids:
+                rights_of(uow, achievement_id, actor).amend_trade(
+                    contract.id, turnover=cmd.turnover, transaction_amount=cmd.transaction_amount,
+                    term_end=cmd.term_end, effective_date=day, actor=actor)
 
         return self.execute(work)
 
@@ -101,17 +108,17 @@ class TradeCommands(LedgerCore):
         return self.execute(work)
 
     def terminate_contract(self, cmd: t.TerminateContract, *, actor: str) -> Outcome[None]:
-        """Terminating a license ends it on its achievements (a transfer stays done)."""
+        """Terminating ends the contract on its achievements: a license ends, a transfer
+        stays done, and it no longer counts as market evidence."""
 
         def work(uow: UnitOfWork) -> None:
             day = self.effective(cmd.effective_date)
             contract = uow.get(TechContract, cmd.contract_id, "contract")
             contract.terminate(reason=cmd.reason, effective_date=day, actor=actor)
             assert contract.terms is not None
-            if contract.terms.contract_type is ContractType.LICENSE:
-                for achievement_id in contract.terms.achievement_ids:
-                    rights_of(uow, achievement_id, actor).end_license(
-                        contract.id, effective_date=day, actor=actor)
+            for achievement_id in contract.terms.achievement_ids:
+                rights_of(uow, achievement_id, actor).end_trade(
+                    contract.id, effective_date=day, actor=actor)
 
         return self.execute(work)
 

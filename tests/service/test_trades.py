@@ -16,7 +16,7 @@ from uuid import UUID
 import pytest
 
 from domain.contract import ContractStatus, ContractType, ContractVariant, PricingMethod
-from domain.rights import AchievementRights, ExclusiveLicenseConflict
+from domain.rights import AchievementRights
 from domain.standing import SanctionScope
 from domain.values import CancellationReason
 from services import commands as c
@@ -274,9 +274,6 @@ def test_exclusive_license_needs_no_other_active_license(world: World) -> None:
     assert ordinary in [x.contract_id for x in world.rights(ach).licenses]
 
 
-@pytest.mark.xfail(strict=True, raises=ExclusiveLicenseConflict,
-                   reason="AmendContract changes term_end on the contract only; "
-                   "AchievementRights keeps the license's original end")
 def test_amended_license_term_ends_the_license_on_its_achievement(world: World) -> None:
     ach = world.achievement()
     exclusive = world.license("HT-1", ach, EXCL, term_end=date(2030, 12, 31))
@@ -285,6 +282,16 @@ def test_amended_license_term_ends_the_license_on_its_achievement(world: World) 
     terms = world.contract(exclusive).terms
     assert terms is not None and terms.term_end == date(2026, 6, 30)
     world.license("HT-2", ach, EXCL, buyer=world.other_enterprise, signed_on=date(2027, 1, 1))
+
+
+def test_a_license_term_cannot_be_extended_into_an_exclusive_one(world: World) -> None:
+    ach = world.achievement()
+    ordinary = world.license("HT-1", ach, ORD, term_end=date(2026, 12, 31))
+    world.license("HT-2", ach, EXCL, buyer=world.other_enterprise, signed_on=date(2027, 1, 1))
+    with refused(world.ledger, "exclusive_license_conflict"):
+        world.ledger.amend_contract(t.AmendContract(ordinary, TURNOVER, AMOUNT,
+                                                    date(2027, 6, 30), "延长许可期限"),
+                                    actor="exchange")
 
 
 # --- sanctions (Baoding item 9) ----------------------------------------------------------------
