@@ -61,6 +61,7 @@ PARTY = {"name": "基准大学", "kind": "university", "credit_code": "913301007
 BASELINE_OWNER = "00000000-0000-0000-0000-000000000000"  # same body size as techledger's
 
 Body = Callable[[int], bytes]
+Url = Callable[[int], str]
 
 
 # ---------------------------------------------------------------- servers (subprocess side)
@@ -70,6 +71,10 @@ def bare_app() -> FastAPI:
 
     @app.post("/commands")
     async def command(body: dict[str, Any]) -> dict[str, bool]:
+        return {"ok": True}
+
+    @app.get("/commands")
+    async def query() -> dict[str, bool]:  # the read baseline (bench.pledges)
         return {"ok": True}
 
     return app
@@ -211,11 +216,17 @@ def register_owner(base_url: str, headers: dict[str, str]) -> str:
 
 @dataclass
 class Plan:
-    """What the load generator sends to one started server."""
+    """What the load generator sends to one started server: request n is `method` to `url`
+    (or `url(n)`) with `body(n)` (or no body)."""
 
-    url: str
+    url: str | Url
     headers: dict[str, str]
-    body: Body
+    body: Body | None
+    method: str = "POST"
+
+    def request(self, n: int) -> tuple[str, bytes | None]:
+        url = self.url if isinstance(self.url, str) else self.url(n)
+        return url, self.body(n) if self.body is not None else None
 
 
 def prepare(server: Server) -> Plan:
@@ -240,10 +251,11 @@ class Tally:
 async def client_loop(client: httpx.AsyncClient, plan: Plan, numbers: Iterator[int],
                       deadline: float, tally: Tally) -> None:
     while time.perf_counter() < deadline:
-        content = plan.body(next(numbers))
+        url, content = plan.request(next(numbers))
         started = time.perf_counter()
         try:
-            response = await client.post(plan.url, content=content, headers=plan.headers)
+            response = await client.request(plan.method, url, content=content,
+                                            headers=plan.headers)
         except httpx.HTTPError as error:
             tally.errors[type(error).__name__] += 1
             continue
@@ -345,12 +357,13 @@ async def drive(server: Server, plan: Plan, clients: int, warmup: float, seconds
     return to_cell(server.target, clients, tally, elapsed, before, after)
 
 
-def measure(target: str, clients: int, warmup: float, seconds: float) -> Cell:
+def measure(target: str, clients: int, warmup: float, seconds: float,
+            setup: Callable[[Server], Plan] = prepare) -> Cell:
     """One cell: a fresh server on a fresh data dir, warmed up, then measured."""
     with tempfile.TemporaryDirectory(prefix=f"bench-{target}-") as tmp:
         server = Server(target, Path(tmp))
         try:
-            plan = prepare(server)
+            plan = setup(server)
             return asyncio.run(drive(server, plan, clients, warmup, seconds))
         finally:
             server.stop()
