@@ -88,7 +88,9 @@ def demo(settings: Settings, *, then_serve: bool) -> None:
           f"  {base}/v1/achievements?q=石墨烯\n"
           f"  {base}/v1/library?grade=A\n"
           f"  {base}/v1/achievements/{summary.library_achievement_id}\n"
-          f"  {base}/v1/evaluations/{summary.evaluation_id}   (with a key)")
+          f"  {base}/v1/evaluations/{summary.evaluation_id}   (with a key)\n"
+          f"  {base}/v1/contracts?type=transfer   (with a key)\n"
+          f"  {base}/v1/pledge-status?patent_number={summary.pledged_patent_number}   (bank key)")
     if then_serve:
         serve(settings)
 

@@ -60,6 +60,7 @@ from services.ledger import Ledger
 
 if TYPE_CHECKING:
     from api.demo_evaluations import Showcase
+    from api.demo_trades import TradeShowcase
 
 Progress = Callable[[str, int, int], None]
 A = TypeVar("A", bound=LedgerAggregate)
@@ -95,6 +96,9 @@ class DemoSummary:
     library_achievement_id: UUID  # finalized grade A, a company formed in time
     evaluation_id: UUID  # its evaluation
     lapsed_agency_id: UUID  # an evaluation agency whose qualification lapsed in 2024
+    contracts: int  # technology contracts (api.demo_trades)
+    pledges: int
+    pledged_patent_number: str  # a patent under an active pledge
 
 
 @dataclass(frozen=True)
@@ -226,6 +230,7 @@ class _Loader:
     _patent_numbers: set[str] = field(default_factory=set)
     _followed_up: set[UUID] = field(default_factory=set)  # patents lapsed or registration cancelled
     showcase: Showcase | None = None  # what api.demo_evaluations loaded
+    trades: TradeShowcase | None = None  # what api.demo_trades loaded
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)
@@ -240,6 +245,9 @@ class _Loader:
         from api.demo_evaluations import load_evaluations  # it imports this module
 
         self.showcase = load_evaluations(self)
+        from api.demo_trades import load_trades  # it imports this module
+
+        self.trades = load_trades(self)
 
     def report(self, stage: str, done: int, total: int) -> None:
         if self.progress is not None and (done % 25 == 0 or done == total):
@@ -253,8 +261,8 @@ class _Loader:
         bank = next(o for o in self.orgs if o.kind is PartyKind.BANK)
         untouched = [r for r in self.registered if r.id not in self._followed_up]
         patented = max(untouched, key=lambda r: len(r.draft.patents))
-        c, shown = self.counts, self.showcase
-        assert shown is not None
+        c, shown, trades = self.counts, self.showcase, self.trades
+        assert shown is not None and trades is not None
         return DemoSummary(
             parties=c.parties, relations=c.relations, projects=c.projects,
             achievements=c.achievements, follow_ups=c.follow_ups, events_written=written,
@@ -262,6 +270,8 @@ class _Loader:
             patent_number=patented.draft.patents[0].number, registration_number=patented.number,
             evaluations=shown.evaluations, library_achievement_id=shown.library_achievement_id,
             evaluation_id=shown.evaluation_id, lapsed_agency_id=shown.lapsed_agency_id,
+            contracts=trades.contracts, pledges=trades.pledges,
+            pledged_patent_number=trades.pledged_patent_number,
         )
 
     # ------------------------------------------------------------ parties

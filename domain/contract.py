@@ -180,6 +180,9 @@ class TechContract(LedgerAggregate):
         self._require_registered("amendment")
         assert self.terms is not None
         check_terms(_replace_amounts(self.terms, turnover, transaction_amount, term_end))
+        if turnover < self.paid:
+            raise InvalidInput(f"成交额 {turnover} would be below the {self.paid} already paid",
+                               field="turnover")
         self.trigger_event(self.Amended, turnover=turnover, transaction_amount=transaction_amount,
                            term_end=term_end, note=note.strip(), effective_date=effective_date,
                            actor=actor)

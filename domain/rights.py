@@ -8,7 +8,7 @@ the loser is decided again on the new state (ARCHITECTURE.md, data flow 1).
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from uuid import UUID
 
@@ -57,8 +57,15 @@ class License:
     ended_on: date | None = None
 
     def active_on(self, day: date) -> bool:
-        ended = self.ended_on is not None and day >= self.ended_on
-        return self.start <= day and (self.end is None or day <= self.end) and not ended
+        return self.overlaps(day, day)
+
+    def overlaps(self, start: date, end: date | None) -> bool:
+        """Live at some day of [start, end] (end None: open-ended)."""
+        last = self.end if self.ended_on is None else (
+            self.ended_on - timedelta(days=1) if self.end is None
+            else min(self.end, self.ended_on - timedelta(days=1)))
+        return (end is None or self.start <= end) and (last is None or last >= start) \
+            and (last is None or last >= self.start)
 
 
 @dataclass(frozen=True)
@@ -217,8 +224,8 @@ class AchievementRights(LedgerAggregate):
             owners = tuple(dict.fromkeys(owners))  # the buyer may already co-own it
         elif kind is ContractType.LICENSE:
             assert terms.variant is not None
-            self._require_no_license_blocking(terms.variant, day)
             license = License(contract_id, terms.buyer_id, terms.variant, day, terms.term_end)
+            self._require_no_collision(license, day, terms.term_end)
         trade = Trade(contract_id, kind, terms.buyer_id, terms.turnover, terms.transaction_amount)
         self.trigger_event(self.Traded, trade=trade, owner_ids=owners, license=license,
                            effective_date=day, actor=actor)
@@ -229,7 +236,8 @@ class AchievementRights(LedgerAggregate):
         license where either is exclusive."""
         license = next((x for x in self.licenses if x.contract_id == contract_id), None)
         if license is not None and _later(term_end, license.end):
-            self._require_no_collision(license, license.end, term_end)
+            assert license.end is not None
+            self._require_no_collision(license, license.end + timedelta(days=1), term_end)
         self.trigger_event(self.TradeAmended, contract_id=contract_id, turnover=turnover,
                            transaction_amount=transaction_amount, term_end=term_end,
                            effective_date=effective_date, actor=actor)
@@ -291,27 +299,17 @@ class AchievementRights(LedgerAggregate):
                 f"to contract {contract_number}",
                 pledge_ids=[str(x.pledge_id) for x in missing])
 
-    def _require_no_collision(self, license: License, old_end: date | None,
-                              new_end: date | None) -> None:
-        """No other live license overlapping (old_end, new_end] where either is exclusive."""
-        for other in self.licenses:
-            overlaps = other.ended_on is None and (new_end is None or other.start <= new_end) \
-                and (other.end is None or old_end is None or other.end > old_end)
-            exclusive = ContractVariant.EXCLUSIVE in (other.variant, license.variant)
-            if other.contract_id != license.contract_id and overlaps and exclusive:
-                raise ExclusiveLicenseConflict(
-                    "a longer term would overlap another license where one is exclusive",
-                    contract_ids=[str(other.contract_id)])
-
-    def _require_no_license_blocking(self, variant: ContractVariant, day: date) -> None:
-        """At most one active exclusive license; an exclusive one excludes every other."""
-        active = [x for x in self.licenses if x.active_on(day)]
-        exclusive = [x for x in active if x.variant is ContractVariant.EXCLUSIVE]
-        if exclusive or (variant is ContractVariant.EXCLUSIVE and active):
+    def _require_no_collision(self, license: License, start: date, end: date | None) -> None:
+        """At most one exclusive license at a time, and an exclusive one excludes every other:
+        no live license may overlap [start, end] where either is exclusive."""
+        clashes = [other for other in self.licenses
+                   if other.contract_id != license.contract_id
+                   and ContractVariant.EXCLUSIVE in (other.variant, license.variant)
+                   and other.overlaps(start, end)]
+        if clashes:
             raise ExclusiveLicenseConflict(
-                "an active exclusive license excludes this contract" if exclusive else
-                "an exclusive license cannot be granted while other licenses are active",
-                contract_ids=[str(x.contract_id) for x in (exclusive or active)])
+                "the license's term overlaps another license where one of them is exclusive",
+                contract_ids=[str(x.contract_id) for x in clashes])
 
 
 def _later(new_end: date | None, old_end: date | None) -> bool:

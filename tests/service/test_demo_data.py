@@ -6,8 +6,10 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from datetime import date
-from typing import Any
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any, TypeVar
+from uuid import UUID
 
 import pytest
 
@@ -15,13 +17,17 @@ from api.demo_data import DemoSummary, load_demo
 from domain.achievement import Achievement
 from domain.base import LedgerAggregate
 from domain.codes import normalize_patent_number, validate_credit_code
+from domain.contract import ContractStatus, ContractType, ContractVariant, PricingMethod, TechContract
 from domain.evaluation import Evaluation, EvaluationStatus
 from domain.evaluation_policy import Grade
 from domain.party import Party
+from domain.pledge import Pledge, PledgeStatus
+from domain.rights import AchievementRights
 from domain.values import EvaluationClass, ManagerStage, PartyKind
 from services.ledger import Ledger
 from services.settings import Settings
 
+A = TypeVar("A")
 REGISTRATION_NUMBER = re.compile(r"^(1306|3401)(2023|2024|2025|2026)[JYR]\d{5}$")
 
 
@@ -68,6 +74,7 @@ def test_a_second_load_writes_nothing(loaded: Loaded) -> None:
     assert loaded.ledger.recorder.max_notification_id() == before
     assert again.events_written == 0
     assert again == replace(loaded.summary, events_written=0)
+    assert again.contracts >= 140 and again.pledges >= 20  # trades and pledges replayed too
 
 
 def test_registration_numbers_are_unique_and_well_formed(loaded: Loaded) -> None:
@@ -213,3 +220,111 @@ def test_every_step_is_dated_within_the_demo_window(loaded: Loaded) -> None:
         days = [step.effective_date for step in steps if isinstance(step, LedgerAggregate.Event)]
         assert days == sorted(days) and days[-1] <= date(2026, 11, 20)
         assert days[0] >= registered.get(evaluation.subject_id, date.min)
+
+
+def get(ledger: Ledger, cls: type[A], aggregate_id: UUID) -> A:
+    found: object = ledger.repository.get(aggregate_id)
+    assert isinstance(found, cls)
+    return found
+
+
+def contracts_of(ledger: Ledger) -> list[TechContract]:
+    return [get(ledger, TechContract, e.originator_id)
+            for e in events_of(ledger, "domain.contract:TechContract.Registered")]
+
+
+def pledges_of(ledger: Ledger) -> list[Pledge]:
+    return [get(ledger, Pledge, e.originator_id)
+            for e in events_of(ledger, "domain.pledge:Pledge.Registered")]
+
+
+def test_contracts_of_every_type_and_variant(loaded: Loaded) -> None:
+    ledger, contracts = loaded.ledger, contracts_of(loaded.ledger)
+    terms = [c.terms for c in contracts if c.terms is not None]
+    assert len(terms) == loaded.summary.contracts >= 140
+    kinds = Counter(t.contract_type for t in terms)
+    assert all(kinds[kind] >= 5 for kind in ContractType)
+    assert {t.variant for t in terms} == {*ContractVariant, None}
+    assert all(Decimal(50_000) <= t.turnover <= Decimal(20_000_000) for t in terms)
+    assert all(0 < t.transaction_amount <= t.turnover for t in terms)
+    assert {t.signed_on.year for t in terms} == {2023, 2024, 2025, 2026}
+    exchanges = {get(ledger, Party, t.exchange_id).kind for t in terms}
+    assert exchanges == {PartyKind.TRANSFER_AGENCY}
+    sellers = Counter(get(ledger, Party, t.seller_id).kind for t in terms)
+    assert all(sellers[k] >= 10 for k in (PartyKind.UNIVERSITY, PartyKind.RESEARCH_INSTITUTE,
+                                          PartyKind.ENTERPRISE))
+    buyers = {(get(ledger, Party, t.buyer_id).region_code or "")[:2] for t in terms}
+    assert {"11", "12", "13", "34"} <= buyers  # 京津冀 and beyond
+    assert {t.pricing for t in terms if t.pricing is not None} == set(PricingMethod)
+    assert sum(c.paid > 0 for c in contracts) >= 50
+    assert all(c.paid <= c.terms.turnover for c in contracts if c.terms is not None)
+    assert len(events_of(ledger, "domain.contract:TechContract.Amended")) >= 3
+    assert sum(c.status is ContractStatus.TERMINATED for c in contracts) >= 3
+
+
+def test_transfers_move_ownership(loaded: Loaded) -> None:
+    ledger, moved = loaded.ledger, 0
+    for contract in contracts_of(ledger):
+        terms = contract.terms
+        if terms is None or terms.contract_type is not ContractType.TRANSFER:
+            continue
+        rights = get(ledger, AchievementRights, AchievementRights.id_for(terms.achievement_ids[0]))
+        before = rights.owners_on(terms.signed_on - timedelta(days=1))
+        after = rights.owners_on(terms.signed_on)
+        assert terms.seller_id in before and terms.buyer_id in after and terms.seller_id not in after
+        moved += 1
+    assert moved >= 20
+
+
+def test_pledges_active_released_and_enforced(loaded: Loaded) -> None:
+    ledger, pledges = loaded.ledger, pledges_of(loaded.ledger)
+    assert len(pledges) == loaded.summary.pledges >= 20
+    statuses = Counter(p.status for p in pledges)
+    assert statuses[PledgeStatus.REGISTERED] >= 5 and statuses[PledgeStatus.RELEASED] >= 3
+    assert statuses[PledgeStatus.ENFORCED] == 1
+    for pledge in pledges:
+        terms = pledge.terms
+        assert terms is not None and get(ledger, Party, terms.pledgee_id).kind is PartyKind.BANK
+        assert Decimal(500_000) <= terms.secured_amount <= Decimal(10_000_000)
+        assert 360 <= (terms.loan_end - terms.loan_start).days <= 3 * 366
+        achievement = get(ledger, Achievement, terms.items[0].achievement_id)
+        numbers = terms.items[0].patent_numbers or tuple(achievement.patents)
+        assert numbers and all(terms.loan_end <= (achievement.patents[n].expiry_date or date.max)
+                               for n in numbers)
+    support = Counter(kind for p in pledges for kind, _ in p.support)
+    assert support["interest_subsidy"] >= 3 and support["risk_compensation"] >= 1
+    items = [i for p in pledges if p.active and p.terms is not None for i in p.terms.items]
+    pledged = {normalize_patent_number(n) for i in items
+               for n in i.patent_numbers or get(ledger, Achievement, i.achievement_id).patents}
+    assert normalize_patent_number(loaded.summary.pledged_patent_number) in pledged
+
+
+def test_a_pledged_achievement_is_transferred_with_the_pledgees_consent(loaded: Loaded) -> None:
+    ledger = loaded.ledger
+    consented = [p for p in pledges_of(ledger) if p.consents]
+    assert len(consented) == 1
+    pledge, number = consented[0], consented[0].consents[0]
+    contract = get(ledger, TechContract, TechContract.id_for(number))
+    assert pledge.terms is not None and contract.terms is not None
+    assert contract.terms.contract_type is ContractType.TRANSFER
+    assert contract.terms.achievement_ids == (pledge.terms.items[0].achievement_id,)
+    assert contract.terms.seller_id == pledge.terms.pledgor_id and pledge.active
+    rights = get(ledger, AchievementRights, AchievementRights.id_for(contract.terms.achievement_ids[0]))
+    lien = next(x for x in rights.liens if x.pledge_id == pledge.id)
+    assert number in lien.consents and lien.since < contract.terms.signed_on and lien.ended_on is None
+    assert contract.terms.buyer_id in rights.owners_on(date.max)
+
+
+def test_trades_and_pledges_are_dated_within_the_demo_window(loaded: Loaded) -> None:
+    ledger = loaded.ledger
+    registered = {e.originator_id: e.effective_date
+                  for e in events_of(ledger, "domain.achievement:Achievement.Registered")}
+    subjects: list[tuple[UUID, tuple[UUID, ...]]] = [
+        *((c.id, c.terms.achievement_ids) for c in contracts_of(ledger) if c.terms is not None),
+        *((p.id, tuple(i.achievement_id for i in p.terms.items)) for p in pledges_of(ledger)
+          if p.terms is not None)]
+    for aggregate_id, achievements in subjects:
+        steps = [ev.effective_date for ev in ledger.repository.event_store.get(aggregate_id)
+                 if isinstance(ev, LedgerAggregate.Event)]
+        assert min(steps) >= max((registered[a] for a in achievements), default=date(2023, 1, 1))
+        assert max(steps) <= date(2026, 11, 20)

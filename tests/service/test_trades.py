@@ -294,6 +294,24 @@ def test_a_license_term_cannot_be_extended_into_an_exclusive_one(world: World) -
                                     actor="exchange")
 
 
+def test_a_license_registered_out_of_order_still_meets_an_exclusive_one(world: World) -> None:
+    ach = world.achievement()
+    world.license("HT-1", ach, EXCL, signed_on=date(2026, 6, 1), term_end=date(2027, 5, 31))
+    with refused(world.ledger, "exclusive_license_conflict"):  # signed earlier, runs into it
+        world.license("HT-2", ach, ORD, buyer=world.other_enterprise, signed_on=date(2026, 4, 1),
+                      term_end=date(2027, 3, 31))
+    world.license("HT-3", ach, ORD, buyer=world.other_enterprise, signed_on=date(2026, 4, 1),
+                  term_end=date(2026, 5, 31))
+
+
+def test_an_amendment_cannot_value_a_contract_below_what_was_paid(world: World) -> None:
+    contract = world.license("HT-1", world.achievement(), ORD)
+    world.ledger.record_payment(t.RecordPayment(contract, Decimal("400000.00")), actor="ex")
+    with refused(world.ledger, "invalid_input"):
+        world.ledger.amend_contract(t.AmendContract(contract, Decimal("100000.00"),
+                                                    Decimal("100000.00"), None), actor="ex")
+
+
 # --- sanctions (Baoding item 9) ----------------------------------------------------------------
 
 def test_baoding_item9_party_barred_from_trading_is_refused_within_the_sanction(
