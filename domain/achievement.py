@@ -69,7 +69,6 @@ class Achievement(LedgerAggregate):
             super().apply(aggregate)
             assert isinstance(aggregate, Achievement)
             aggregate.registration_number = self.registration_number
-            aggregate.registered_on = self.effective_date
             aggregate.draft = self.draft
             aggregate.owner_ids = self.draft.owner_ids
             aggregate.patents = {p.number: p for p in self.draft.patents}
@@ -128,7 +127,6 @@ class Achievement(LedgerAggregate):
     def __init__(self) -> None:
         super().__init__()
         self.registration_number = ""
-        self.registered_on = date.min
         self.draft: AchievementDraft | None = None
         self.owner_ids: tuple[UUID, ...] = ()
         self.patents: dict[str, Patent] = {}
@@ -186,6 +184,10 @@ class Achievement(LedgerAggregate):
             raise InvalidTransition("this company is already recorded for the achievement")
         self.trigger_event(self.CompanyFormed, company_id=company_id,
                            effective_date=effective_date, actor=actor)
+
+    @property
+    def registered_on(self) -> date:
+        return self.started_on
 
     def engage_manager(self, manager_id: UUID, stage: ManagerStage, note: str, *,
                        effective_date: date, actor: str) -> None:

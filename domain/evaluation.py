@@ -7,7 +7,6 @@ own strictly ordered steps (STEPS); any step out of order is refused.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -404,8 +403,3 @@ def add_months(day: date, months: int) -> date:
         except ValueError:
             continue
     raise AssertionError("unreachable")
-
-
-def scores_from(raw: Mapping[str, Decimal | int | str]) -> dict[str, Decimal]:
-    """Normalise a score sheet's values to Decimal."""
-    return {key: Decimal(str(value)) for key, value in raw.items()}

@@ -15,7 +15,6 @@ from uuid import UUID
 
 from domain.base import LedgerAggregate, derived_id, require_text
 from domain.errors import InvalidInput
-from domain.values import ExpertType
 
 VERSION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
 INDICATOR_KEY = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
@@ -86,7 +85,6 @@ SUPPORT_BY_GRADE: dict[Grade, SupportTier] = {
     Grade.C: SupportTier.COACHING,
 }
 LIBRARY_GRADES = frozenset(SUPPORT_BY_GRADE)  # Hefei art. 7: C and above enter the library
-PANEL_EXPERT_TYPES = tuple(ExpertType)  # Hefei art. 11; at least one of each [D]
 
 
 def check_policy(policy: EvaluationPolicy) -> EvaluationPolicy:

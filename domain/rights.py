@@ -110,7 +110,6 @@ class AchievementRights(LedgerAggregate):
             assert isinstance(aggregate, AchievementRights)
             # The registered owners are the owners as far back as the ledger knows.
             aggregate.ownership = ((date.min, self.owner_ids),)
-            aggregate.opened_on = self.effective_date
 
     class Traded(LedgerAggregate.Event):
         """A registered contract involves the achievement; a transfer moves ownership from the
@@ -182,7 +181,6 @@ class AchievementRights(LedgerAggregate):
     def __init__(self) -> None:
         super().__init__()
         self.ownership: tuple[tuple[date, tuple[UUID, ...]], ...] = ()
-        self.opened_on = date.min  # the achievement's registration date
         self.licenses: tuple[License, ...] = ()
         self.liens: tuple[Lien, ...] = ()
         self.trades: tuple[Trade, ...] = ()
@@ -254,7 +252,7 @@ class AchievementRights(LedgerAggregate):
     def pledge(self, lien: Lien, pledgor_id: UUID, *, effective_date: date, actor: str) -> None:
         """CNIPA refusals: the pledgor must own it; no item may be under an active pledge."""
         latest_change = self.ownership[-1][0]
-        if effective_date < max(latest_change, self.opened_on):
+        if effective_date < max(latest_change, self.started_on):
             raise PledgorNotOwner(f"a pledge cannot take effect on {effective_date}: before the "
                                   f"achievement's registration or latest change of owner")
         if pledgor_id not in self.owners_on(effective_date):

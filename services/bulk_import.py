@@ -102,6 +102,13 @@ class PartyResolver:
         return claim.holder_id
 
 
+def parse_uuid(value: str, column: str) -> UUID:
+    try:
+        return UUID(value.strip())
+    except ValueError:
+        raise RowError("invalid_field", f"{column}: {value!r} is not an id") from None
+
+
 def to_command(row: dict[str, Any], party: PartyResolver) -> RegisterContract:
     """One row as a registration command; `RowError` names the column at fault."""
     def text(name: str, required: bool = True) -> str:
@@ -120,8 +127,8 @@ def to_command(row: dict[str, Any], party: PartyResolver) -> RegisterContract:
         except (ValueError, InvalidOperation) as error:
             raise RowError("invalid_field", f"{name}: {raw!r} is not valid ({error})") from None
 
-    achievements = tuple(UUID(a) for a in text("achievement_ids", False).replace("|", ";")
-                         .split(";") if a.strip()) if text("achievement_ids", False) else ()
+    ids = text("achievement_ids", False).replace("|", ";").split(";")
+    achievements = tuple(parse_uuid(a, "achievement_ids") for a in ids if a.strip())
     terms = ContractTerms(
         contract_number=text("contract_number"), title=text("title"),
         contract_type=parse("contract_type", ContractType),
@@ -150,8 +157,6 @@ def import_contracts(ledger: Ledger, rows: Iterable[tuple[int, dict[str, Any] | 
             chunk.append((line, to_command(row, resolver)))
         except (RowError, DomainError) as error:
             report.rejected.append(_rejection(line, error))
-        except ValueError as error:  # e.g. a malformed achievement id
-            report.rejected.append(Rejected(line, "invalid_field", str(error)))
         if len(chunk) >= CHUNK:
             _flush(ledger, chunk, actor, report, progress, total)
     _flush(ledger, chunk, actor, report, progress, total)
