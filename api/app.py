@@ -12,6 +12,7 @@ from api.auth import KeyCache
 from api.limits import BodyLimit
 from api.routers import (
     achievements,
+    contract_registration,
     contracts,
     evaluations,
     imports,
@@ -19,7 +20,9 @@ from api.routers import (
     parties,
     pledges,
     projects,
+    statistics,
     system,
+    valuations,
 )
 from api.runtime import Runtime
 from services.settings import Settings, get_settings
@@ -50,7 +53,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
                   lifespan=lifespan)
     problems.install(app)
     for module in (system, parties, projects, achievements, evaluations, library, imports,
-                   contracts, pledges):
+                   contracts, contract_registration, pledges, statistics, valuations):
         app.include_router(module.router)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes,
                        import_max_bytes=settings.import_max_body_bytes)

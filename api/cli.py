@@ -90,7 +90,10 @@ def demo(settings: Settings, *, then_serve: bool) -> None:
           f"  {base}/v1/achievements/{summary.library_achievement_id}\n"
           f"  {base}/v1/evaluations/{summary.evaluation_id}   (with a key)\n"
           f"  {base}/v1/contracts?type=transfer   (with a key)\n"
-          f"  {base}/v1/pledge-status?patent_number={summary.pledged_patent_number}   (bank key)")
+          f"  {base}/v1/pledge-status?patent_number={summary.pledged_patent_number}   (bank key)\n"
+          f"  {base}/v1/contract-registrations/backlog?as_of=2026-11-20   (exchange key)\n"
+          f"  {base}/v1/statistics/trades?group_by=quarter   (with a key; &format=csv)\n"
+          f"  {base}/v1/statistics/trades/flows?jjj_only=true   (京津冀 flows, with a key)")
     if then_serve:
         serve(settings)
 

@@ -248,6 +248,9 @@ class _Loader:
         from api.demo_trades import load_trades  # it imports this module
 
         self.trades = load_trades(self)
+        from api.demo_valuations import load_valuations  # it imports this module
+
+        load_valuations(self)
 
     def report(self, stage: str, done: int, total: int) -> None:
         if self.progress is not None and (done % 25 == 0 or done == total):

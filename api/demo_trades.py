@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from api import demo_names as names
@@ -25,8 +25,12 @@ from domain.base import LedgerAggregate
 from domain.contract import ContractStatus, ContractTerms, ContractType, PricingMethod, TechContract
 from domain.contract import ContractVariant as V
 from domain.pledge import LoanTerms, PledgeItem, PledgeStatus
+from domain.registration_service import PublicNotice
 from domain.values import Category, PartyKind
 from services import trade_commands as t
+
+if TYPE_CHECKING:
+    from api.demo_registrations import RegistrationCase
 
 TRADE_ACTOR = "demo:trades"
 FIRST_SIGNING, LAST_SIGNING, LAST_LOAN_START = date(2023, 2, 1), date(2026, 10, 31), date(2026, 9, 30)
@@ -56,6 +60,15 @@ def load_trades(loader: _Loader) -> TradeShowcase:
         issue()
         loader.report("trades", done, len(ops))
     return TradeShowcase(run.contracts, run.pledges, run.showcase_patent)
+
+
+def earlier_notice(terms: ContractTerms) -> PublicNotice:
+    """公示 of the achievement and intended price, over before signing (促进科技成果转化法 art. 18);
+    its own RNG, so that the rest of the demo stays as it was."""
+    rng = random.Random(f"notice-{terms.contract_number}")
+    published = terms.signed_on - timedelta(days=rng.randint(25, 60))
+    return PublicNotice(published, published + timedelta(days=rng.randint(14, 20)), terms.turnover,
+                        rng.choice(("本单位门户网站", "本单位科技成果转化公示栏", "本单位官网通知公告栏目")))
 
 
 def hub(org: Org) -> str:
@@ -115,6 +128,8 @@ class _Trades:
         return Decimal(round(value / unit) * unit).quantize(CENT)
 
     def plan(self) -> None:
+        from api.demo_registrations import plan_registration_cases  # it imports this module
+
         regs = [r for r in self.loader.registered if r.id not in self.loader._followed_up
                 and r.draft.category is Category.APPLIED_TECHNOLOGY and r.on <= date(2026, 9, 15)]
         self.rng.shuffle(regs)
@@ -123,7 +138,7 @@ class _Trades:
         research = [r for r in regs if r not in pledged and self.owner(r).kind in RESEARCH_KINDS]
         others = [r for r in regs if r not in pledged and r not in research]
         transferred = [(r, self.transfer(r, self.owner(r))) for r in research[:18] + others[:8]]
-        for n, r in enumerate(research[18:38] + others[8:24]):
+        for n, r in enumerate(research[18:36] + others[8:24]):
             self.licenses(r, (V.EXCLUSIVE, V.SOLE, V.ORDINARY)[min(2, n % 5)])
         for n, r in enumerate(research[38:42] + others[24:28]):  # the owner develops it further
             seller = self.owner(r)
@@ -137,6 +152,7 @@ class _Trades:
                  if c.signed_on <= date(2026, 3, 31)]
         for r, buyer, on in early[:3]:  # the new owner licenses it on
             self.licenses(r, V.ORDINARY, buyer, on + timedelta(days=30))
+        plan_registration_cases(self, research[36:38])
         loans = [(r, self.owner(r), r.on) for r in pledged]
         self.pledge_loans(loans + [(r, buyer, on) for r, buyer, on in early[3:] if r.draft.patents][:4])
 
@@ -144,8 +160,9 @@ class _Trades:
 
     def contract(self, kind: T, variant: V | None, seller: Org, buyer: Org, signed: date,
                  regs: tuple[Registered, ...] = (), *, title: str, field_name: str = "",
-                 terminate: str = "") -> ContractTerms:
-        """Plan one contract's registration, then its payments, an amendment or its termination."""
+                 terminate: str = "", case: RegistrationCase | None = None) -> ContractTerms:
+        """Plan one contract's registration, then its payments, an amendment or its termination;
+        a registration `case` is planned by demo_registrations instead (no follow-ups)."""
         exchange = self.rng.choice(self.loader.orgs_of(PartyKind.TRANSFER_AGENCY, city=hub(seller)))
         lo, hi, share, days = PROFILES[kind]
         signed, self.contracts, turnover = min(signed, LAST_SIGNING), self.contracts + 1, self.amount(lo, hi)
@@ -157,8 +174,15 @@ class _Trades:
             buyer.id, tuple(r.id for r in regs), turnover, traded, signed,
             self.later(signed, *days) if days else None, field_name or regs[0].draft.field, exchange.id,
             self.rng.choice(list(PricingMethod)) if public else None)
-        self.at(signed, partial(self.ledger.register_contract, t.RegisterContract(
-            terms, min(FOLLOW_UP_END, self.later(signed, 3, 30))), actor=TRADE_ACTOR))
+        if case is not None:
+            terms = case.adjust(terms)
+            self.at(signed, partial(self.ledger.register_contract, case.command(terms), actor=TRADE_ACTOR))
+            case.plan_steps(self, TechContract.id_for(terms.contract_number))
+            return terms
+        accepted_on = min(FOLLOW_UP_END, self.later(signed, 3, 30))
+        notice = earlier_notice(terms) if terms.pricing is PricingMethod.AGREEMENT else None
+        self.at(signed, partial(self.ledger.register_contract, t.RegisterContract(terms, accepted_on, notice),
+                                actor=TRADE_ACTOR))
         self.follow_ups(terms, terminate)
         return terms
 

@@ -97,4 +97,5 @@ def created(ledger: Ledger, outcome: Outcome[Created], response: Response,
     value = outcome.value
     response.headers["Location"] = f"/v1/{collection}/{value.id}"
     return WriteAccepted(id=value.id, position=written_at(ledger, outcome.position),
-                         replayed=value.replayed, registration_number=value.registration_number)
+                         replayed=value.replayed, registration_number=value.registration_number,
+                         status=value.status)

@@ -10,6 +10,7 @@ from projections.ledger_index import LedgerIndex
 from projections.registry import Registry
 from projections.store import PostgresViewDB, SqliteViewDB, ViewDB
 from projections.trades import Trades
+from projections.valuations import Valuations
 from services.ledger import Ledger
 from services.settings import Settings
 
@@ -32,7 +33,8 @@ class Runtime:
         """Open the ledger and views; with `follow`, run the follower as a thread."""
         ledger = Ledger(settings)
         views = open_views(settings)
-        follower = Follower(ledger, views, [Registry(), LedgerIndex(), Evaluations(), Trades()],
+        follower = Follower(ledger, views, [Registry(), LedgerIndex(), Evaluations(), Trades(),
+                                             Valuations()],
                             page_size=settings.follower_page_size,
                             idle_poll_s=settings.follower_idle_poll_s)
         ledger.on_write(follower.wake)

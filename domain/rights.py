@@ -208,9 +208,21 @@ class AchievementRights(LedgerAggregate):
                 owners = holders
         return owners
 
+    def check_trade(self, contract_id: UUID, terms: ContractTerms) -> None:
+        """Refuse now what `record_trade` would refuse (a case accepted for later completion)."""
+        self._planned_trade(contract_id, terms)
+
     def record_trade(self, contract_id: UUID, terms: ContractTerms, *, actor: str) -> None:
-        """Apply a contract: who may dispose (seller holds it on the signing date), exclusive
-        licenses, and pledges (Civil Code art. 444: only with the pledgee's consent)."""
+        """Apply a contract whose registration completes."""
+        trade, owners, license = self._planned_trade(contract_id, terms)
+        self.trigger_event(self.Traded, trade=trade, owner_ids=owners, license=license,
+                           effective_date=terms.signed_on, actor=actor)
+
+    def _planned_trade(self, contract_id: UUID, terms: ContractTerms
+                       ) -> tuple[Trade, tuple[UUID, ...], License | None]:
+        """The contract's effect, if the rules allow it: who may dispose (seller holds it on the
+        signing date), exclusive licenses, and pledges (Civil Code art. 444: only with the
+        pledgee's consent)."""
         kind, day = terms.contract_type, terms.signed_on
         owners = self.owners_on(day)
         license = None
@@ -225,8 +237,7 @@ class AchievementRights(LedgerAggregate):
             license = License(contract_id, terms.buyer_id, terms.variant, day, terms.term_end)
             self._require_no_collision(license, day, terms.term_end)
         trade = Trade(contract_id, kind, terms.buyer_id, terms.turnover, terms.transaction_amount)
-        self.trigger_event(self.Traded, trade=trade, owner_ids=owners, license=license,
-                           effective_date=day, actor=actor)
+        return trade, owners, license
 
     def amend_trade(self, contract_id: UUID, *, turnover: Decimal, transaction_amount: Decimal,
                     term_end: date | None, effective_date: date, actor: str) -> None:

@@ -3,6 +3,7 @@ transaction as the view rows (exactly-once effect, also when several processes f
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 from collections.abc import Sequence
@@ -18,6 +19,8 @@ from projections.store import Tx, ViewDB
 log = logging.getLogger(__name__)
 
 TRACKING_DDL = "CREATE TABLE IF NOT EXISTS view_tracking (name TEXT PRIMARY KEY, position BIGINT)"
+# The DDL the views were built with: when the code's DDL differs, the views are rebuilt.
+SCHEMA_DDL = "CREATE TABLE IF NOT EXISTS view_schema (name TEXT PRIMARY KEY, fingerprint TEXT)"
 
 
 class Follower:
@@ -43,8 +46,25 @@ class Follower:
         self.position = self._tracked()
 
     def create_views(self) -> None:
+        """Create missing views; views built by another version of the DDL are dropped, and
+        their position forgotten, so they are built again from the log."""
+        fingerprint = hashlib.sha256("\n".join(
+            statement for projection in self.projections for statement in projection.ddl
+        ).encode()).hexdigest()
         with self.db.write() as tx:
             tx.execute(TRACKING_DDL)
+            tx.execute(SCHEMA_DDL)
+            tx.execute("INSERT INTO view_schema (name, fingerprint) VALUES (?, '') "
+                       "ON CONFLICT (name) DO NOTHING", (self.name,))
+            # Locked, so that processes starting together decide one after the other.
+            rows = tx.execute("SELECT fingerprint FROM view_schema WHERE name = ?"
+                              f"{self.db.lock_clause}", (self.name,))
+            if rows[0]["fingerprint"] != fingerprint:
+                for projection in self.projections:
+                    projection.drop(tx)
+                tx.execute("DELETE FROM view_tracking WHERE name = ?", (self.name,))
+                tx.execute("UPDATE view_schema SET fingerprint = ? WHERE name = ?",
+                           (fingerprint, self.name))
             for projection in self.projections:
                 projection.create(tx)
 

@@ -14,7 +14,8 @@ import orjson
 from projections.store import Row, Tx
 from projections.trades import instant
 
-JSON_COLUMNS = ("achievement_ids", "items", "consents", "support", "patent_numbers", "patents")
+JSON_COLUMNS = ("achievement_ids", "items", "consents", "support", "patent_numbers", "patents",
+                "notice", "disputes")
 WEAK_PATENT = frozenset({"lapsed", "invalidated", "expired", "fee_overdue"})
 PLEDGE_COLUMNS = (
     "p.id AS pledge_id, p.pledgor_id, r.name AS pledgor_name, p.pledgee_id, "

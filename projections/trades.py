@@ -4,7 +4,7 @@ pledge binds (effective dates) and since when the ledger knew it (recording time
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -12,9 +12,10 @@ import orjson
 
 from domain.contract import TechContract
 from domain.pledge import Pledge
+from domain.registration_service import registration_policy
 from projections.base import Applied, Handler, Projection
 from projections.plain import dumps, event_payload
-from projections.store import Tx
+from projections.store import Row, Tx
 
 DDL = (
     "CREATE TABLE IF NOT EXISTS contracts (id TEXT PRIMARY KEY, contract_number TEXT UNIQUE, "
@@ -22,7 +23,11 @@ DDL = (
     "buyer_region TEXT, seller_kind TEXT, buyer_kind TEXT, achievement_ids TEXT, turnover TEXT, "
     "transaction_amount TEXT, signed_on TEXT, term_end TEXT, field TEXT, exchange_id TEXT, "
     "pricing TEXT, status TEXT, paid TEXT, registered_on TEXT, terminated_on TEXT, "
-    "position BIGINT)",
+    "position BIGINT, notice TEXT, accepted_on TEXT, clock_started_on TEXT, due_on TEXT, "
+    "correction_requested_on TEXT, disputes TEXT, refused_on TEXT, refusal_reason TEXT, "
+    "on_time INTEGER)",
+    # registered_on is the day registration completed (NULL while the case is open).
+    "CREATE INDEX IF NOT EXISTS contracts_status ON contracts (status, registered_on)",
     "CREATE INDEX IF NOT EXISTS contracts_signed ON contracts (signed_on)",
     "CREATE TABLE IF NOT EXISTS contract_achievements (contract_id TEXT, achievement_id TEXT, "
     "PRIMARY KEY (contract_id, achievement_id))",
@@ -62,7 +67,13 @@ class Trades(Projection):
 
     def handlers(self) -> dict[type, Handler]:
         return {
-            TechContract.Registered: _contract_registered,
+            TechContract.Accepted: _contract_accepted,
+            TechContract.CorrectionRequested: _correction_requested,
+            TechContract.CorrectionSubmitted: _correction_submitted,
+            TechContract.DisputeRaised: _dispute_raised,
+            TechContract.DisputeResolved: _dispute_resolved,
+            TechContract.RegistrationCompleted: _registration_completed,
+            TechContract.RegistrationRefused: _registration_refused,
             TechContract.Amended: _contract_amended,
             TechContract.PaymentRecorded: _payment_recorded,
             TechContract.Terminated: _contract_terminated,
@@ -80,23 +91,88 @@ def _kind_of(tx: Tx, party_id: Any) -> str | None:
     return str(rows[0]["kind"]) if rows else None
 
 
-def _contract_registered(tx: Tx, a: Applied) -> None:
+def _contract_accepted(tx: Tx, a: Applied) -> None:
     e, t = a.event, a.event.terms
-    contract_id = str(e.originator_id)
+    contract_id, day = str(e.originator_id), str(e.effective_date)
     achievements = [str(x) for x in t.achievement_ids]
-    tx.execute(
-        "INSERT INTO contracts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-        "?, ?, ?, ?, ?)",
-        (contract_id, t.contract_number.strip(), t.title, t.contract_type.value,
-         t.variant.value if t.variant else None, str(t.seller_id), str(t.buyer_id),
-         e.seller_region, e.buyer_region, _kind_of(tx, t.seller_id), _kind_of(tx, t.buyer_id),
-         dumps(achievements), str(t.turnover), str(t.transaction_amount), str(t.signed_on),
-         str(t.term_end) if t.term_end else None, t.field, str(t.exchange_id),
-         t.pricing.value if t.pricing else None, "registered", "0.00", str(e.effective_date),
-         None, a.position),
-    )
+    row = {
+        "id": contract_id, "contract_number": t.contract_number.strip(), "title": t.title,
+        "type": t.contract_type.value, "variant": t.variant.value if t.variant else None,
+        "seller_id": str(t.seller_id), "buyer_id": str(t.buyer_id),
+        "seller_region": e.seller_region, "buyer_region": e.buyer_region,
+        "seller_kind": _kind_of(tx, t.seller_id), "buyer_kind": _kind_of(tx, t.buyer_id),
+        "achievement_ids": dumps(achievements), "turnover": str(t.turnover),
+        "transaction_amount": str(t.transaction_amount), "signed_on": str(t.signed_on),
+        "term_end": str(t.term_end) if t.term_end else None, "field": t.field,
+        "exchange_id": str(t.exchange_id), "pricing": t.pricing.value if t.pricing else None,
+        "status": "accepted", "paid": "0.00", "position": a.position,
+        "notice": dumps(event_payload(e)["notice"]) if e.notice else None, "accepted_on": day,
+        "clock_started_on": day, "disputes": "[]",
+        "due_on": str(registration_policy(e.effective_date).due_on(
+            e.effective_date, t.transaction_amount, disputed=False)),
+    }
+    columns = ", ".join(row)
+    tx.execute(f"INSERT INTO contracts ({columns}) VALUES ({', '.join('?' * len(row))})",
+               tuple(row.values()))
     tx.executemany("INSERT INTO contract_achievements VALUES (?, ?)",
                    [(contract_id, x) for x in achievements])
+
+
+def _contract_row(tx: Tx, a: Applied) -> Row:
+    return tx.execute("SELECT * FROM contracts WHERE id = ?", (str(a.event.originator_id),))[0]
+
+
+def _due_on(row: Row, clock_started_on: str, transaction_amount: str, disputes: str) -> str:
+    """The registry's deadline for the case (registration_service: restarted clock, 30 working
+    days once disputed or for large amounts)."""
+    start = date.fromisoformat(clock_started_on)
+    return str(registration_policy(date.fromisoformat(row["accepted_on"])).due_on(
+        start, Decimal(transaction_amount), disputed=bool(orjson.loads(disputes))))
+
+
+def _correction_requested(tx: Tx, a: Applied) -> None:
+    _set(tx, "contracts", a, {"correction_requested_on": str(a.event.effective_date),
+                              "due_on": None})
+
+
+def _correction_submitted(tx: Tx, a: Applied) -> None:
+    e, row = a.event, _contract_row(tx, a)
+    start, amount = str(e.effective_date), str(e.transaction_amount)
+    _set(tx, "contracts", a, {
+        "turnover": str(e.turnover), "transaction_amount": amount,
+        "term_end": str(e.term_end) if e.term_end else None, "correction_requested_on": None,
+        "clock_started_on": start, "due_on": _due_on(row, start, amount, row["disputes"])})
+
+
+def _dispute_raised(tx: Tx, a: Applied) -> None:
+    row = _contract_row(tx, a)
+    disputes = dumps([*orjson.loads(row["disputes"]), {
+        **event_payload(a.event)["dispute"], "position": a.position}])
+    values: dict[str, Any] = {"disputes": disputes}
+    if row["correction_requested_on"] is None:
+        values["due_on"] = _due_on(row, row["clock_started_on"], row["transaction_amount"],
+                                   disputes)
+    _set(tx, "contracts", a, values)
+
+
+def _dispute_resolved(tx: Tx, a: Applied) -> None:
+    e = a.event
+    disputes = [{**x, "upheld": e.upheld, "decided_on": str(e.effective_date), "note": e.note}
+                if x["number"] == e.number else x
+                for x in orjson.loads(_contract_row(tx, a)["disputes"])]
+    _set(tx, "contracts", a, {"disputes": dumps(disputes)})
+
+
+def _registration_completed(tx: Tx, a: Applied) -> None:
+    day = str(a.event.effective_date)
+    due_on = _contract_row(tx, a)["due_on"]
+    _set(tx, "contracts", a, {"status": "registered", "registered_on": day,
+                              "on_time": int(due_on is not None and day <= due_on)})
+
+
+def _registration_refused(tx: Tx, a: Applied) -> None:
+    _set(tx, "contracts", a, {"status": "refused", "refused_on": str(a.event.effective_date),
+                              "refusal_reason": a.event.reason})
 
 
 def _set(tx: Tx, table: str, a: Applied, values: dict[str, Any]) -> None:

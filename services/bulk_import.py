@@ -22,6 +22,7 @@ import orjson
 from domain.contract import ContractTerms, ContractType, ContractVariant, PricingMethod
 from domain.errors import DomainError
 from domain.registration import Claim
+from domain.registration_service import PublicNotice
 from services.ledger import Ledger
 from services.trade_commands import RegisterContract
 from services.uow import UnitOfWork
@@ -140,7 +141,15 @@ def to_command(row: dict[str, Any], party: PartyResolver) -> RegisterContract:
         term_end=parse("term_end", date.fromisoformat, required=False), field=text("field"),
         exchange_id=party(text("exchange"), "exchange"),
         pricing=parse("pricing", PricingMethod, required=False))
-    return RegisterContract(terms, parse("effective_date", date.fromisoformat, required=False))
+    notice = None
+    if text("notice_published_on", False):  # agreement pricing by a public seller (公示)
+        notice = PublicNotice(
+            published_on=parse("notice_published_on", date.fromisoformat),
+            ends_on=parse("notice_ends_on", date.fromisoformat),
+            intended_price=parse("notice_intended_price", Decimal),
+            channel=text("notice_channel"))
+    return RegisterContract(terms, parse("effective_date", date.fromisoformat, required=False),
+                            notice)
 
 
 def import_contracts(ledger: Ledger, rows: Iterable[tuple[int, dict[str, Any] | RowError]],

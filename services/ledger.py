@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from services.handlers.access import AccessCommands
 from services.handlers.achievements import AchievementCommands
+from services.handlers.contract_registration import ContractRegistrationCommands
 from services.handlers.evaluations import EvaluationCommands
 from services.handlers.parties import PartyCommands
 from services.handlers.pledges import PledgeCommands
 from services.handlers.projects import ProjectCommands
 from services.handlers.trades import TradeCommands
+from services.handlers.valuations import ValuationCommands
 
 
 class Ledger(PartyCommands, ProjectCommands, AchievementCommands, EvaluationCommands,
-             TradeCommands, PledgeCommands, AccessCommands):
+             TradeCommands, ContractRegistrationCommands, PledgeCommands, ValuationCommands,
+             AccessCommands):
     """Commands are methods; each saves all the aggregates it changes in one transaction."""

@@ -9,12 +9,54 @@ from uuid import UUID
 
 from domain.contract import ContractTerms
 from domain.pledge import LoanTerms
+from domain.registration_service import PublicNotice
 
 
 @dataclass(frozen=True)
 class RegisterContract:
+    """An application for registration. It completes at once unless `review` keeps the case
+    open or something holds it (a public notice still running)."""
+
     terms: ContractTerms
-    effective_date: date | None = None  # the registration date; rules look at terms.signed_on
+    effective_date: date | None = None  # the acceptance date; rules look at terms.signed_on
+    notice: PublicNotice | None = None
+    review: bool = False
+
+
+@dataclass(frozen=True)
+class RegistrationStep:
+    """complete or refuse a registration, or request a correction (reason for the last two)."""
+
+    contract_id: UUID
+    reason: str = ""
+    effective_date: date | None = None
+
+
+@dataclass(frozen=True)
+class SubmitCorrection:
+    contract_id: UUID
+    turnover: Decimal
+    transaction_amount: Decimal
+    term_end: date | None
+    note: str = ""
+    effective_date: date | None = None
+
+
+@dataclass(frozen=True)
+class RaiseDispute:
+    contract_id: UUID
+    raised_by: str
+    reason: str
+    effective_date: date | None = None
+
+
+@dataclass(frozen=True)
+class ResolveDispute:
+    contract_id: UUID
+    number: int
+    upheld: bool
+    note: str = ""
+    effective_date: date | None = None
 
 
 @dataclass(frozen=True)

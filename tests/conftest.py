@@ -11,6 +11,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from api.runtime import Runtime
 from services.settings import Settings
 
 EXTERNAL_PG = "TECHLEDGER_TEST_DATABASE_URL"
@@ -54,3 +55,11 @@ def store_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
 @pytest.fixture
 def sqlite_settings(tmp_path: Path) -> Settings:
     return Settings(data_dir=tmp_path)
+
+
+@pytest.fixture
+def runtime(store_settings: Settings) -> Iterator[Runtime]:
+    """A ledger with its views, followed by hand (`runtime.follower.catch_up()`)."""
+    rt = Runtime.open(store_settings, follow=False)
+    yield rt
+    rt.close()

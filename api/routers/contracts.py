@@ -16,6 +16,7 @@ from api.schemas.trades import AmendmentCreate, ContractCreate, PaymentCreate, T
 from domain.access import Role
 from domain.contract import ContractStatus, ContractTerms, ContractType
 from domain.errors import NotFound
+from domain.registration_service import PublicNotice
 from projections import trade_queries as q
 from services import trade_commands as t
 from services.handlers.access import Principal
@@ -38,10 +39,12 @@ def to_terms(body: ContractCreate) -> ContractTerms:
 @router.post("", status_code=201, response_model=WriteAccepted)
 def register_contract(body: ContractCreate, principal: Registrant, ledger: LedgerDep,
                       response: Response) -> WriteAccepted:
-    """技术合同登记: the exchange registers a contract; the achievements' rights (owners,
-    licenses) change with it. The contract number is the idempotency key."""
-    outcome = ledger.register_contract(t.RegisterContract(to_terms(body), body.effective_date),
-                                       actor=principal.actor)
+    """技术合同登记: the exchange accepts a contract for registration (`status` accepted) and
+    completes it at once (`status` registered) unless held; the achievements' rights (owners,
+    licenses) change when it completes. The contract number is the idempotency key."""
+    notice = PublicNotice(**body.notice.model_dump()) if body.notice else None
+    command = t.RegisterContract(to_terms(body), body.effective_date, notice, body.review)
+    outcome = ledger.register_contract(command, actor=principal.actor)
     return created(ledger, outcome, response, "contracts")
 
 

@@ -28,6 +28,7 @@ from domain.codes import normalize_patent_number
 from domain.errors import NotFound
 from domain.pledge import LoanTerms, Pledge, PledgeItem
 from projections import trade_queries as q
+from projections import valuation_queries
 from services import trade_commands as t
 from services.handlers.access import Principal
 from services.ledger import Ledger
@@ -124,12 +125,15 @@ def record_support(pledge_id: UUID, body: SupportCreate, principal: Bureau,
 
 
 @router.get("/v1/pledges/{pledge_id}")
-def get_pledge(pledge_id: UUID, views: ViewsDep, _: Inquirer) -> dict[str, Any]:
-    """One pledge: terms, status, consents, subsidies, and per achievement when it bound."""
+def get_pledge(pledge_id: UUID, views: ViewsDep, ledger: LedgerDep, _: Inquirer,
+               as_of: AsOf = None) -> dict[str, Any]:
+    """One pledge: terms, status, consents, subsidies, and per achievement when it bound; its
+    `review` gives each pledged achievement's latest finalized evaluation grade and latest
+    valuation on `as_of` (see /v1/achievements/{id}/pledge-review)."""
     row = q.get_pledge(views, str(pledge_id))
     if row is None:
         raise NotFound("pledge", pledge_id)
-    return row
+    return {**row, "review": valuation_queries.pledge_reviews(views, row, as_of or ledger.today())}
 
 
 @router.get("/v1/pledge-status")

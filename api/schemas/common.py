@@ -31,6 +31,7 @@ class WriteAccepted(BaseModel):
     position: int
     replayed: bool = False
     registration_number: str | None = None
+    status: str | None = None
 
 
 class Page(BaseModel):

@@ -16,9 +16,20 @@ ContractNumber = Annotated[str, Field(min_length=1, max_length=64, strict=True,
 PatentNumber = Annotated[str, Field(min_length=1, max_length=40, strict=True)]
 
 
+class NoticeIn(Strict):
+    """公示 of the achievement and intended price (agreement pricing by a university or
+    research institute, 促进科技成果转化法 art. 18)."""
+
+    published_on: date
+    ends_on: date = Field(description="last day of the notice, inclusive")
+    intended_price: Money = Field(description="拟交易价格, CNY")
+    channel: Text = Field(description="where it was published, e.g. the university's website")
+
+
 class ContractCreate(Strict):
     """技术合同登记. The contract number is the idempotency key: the same body again replays,
-    another body under the same number is refused (409)."""
+    another body under the same number is refused (409). The registration completes on
+    acceptance unless `review` keeps the case open or a public notice is still running."""
 
     contract_number: ContractNumber
     title: Text
@@ -34,6 +45,36 @@ class ContractCreate(Strict):
     field: Annotated[str, Field(min_length=1, max_length=100, strict=True)]
     exchange_id: UUID
     pricing: PricingMethod | None = None
+    notice: NoticeIn | None = None
+    review: bool = Field(default=False, description="keep the case open for the registry's "
+                                                    "review instead of completing it now")
+    effective_date: EffectiveDate = Field(default=None, description="the acceptance date")
+
+
+class RegistrationStepCreate(Strict):
+    reason: LongText = ""
+    effective_date: EffectiveDate = None
+
+
+class CorrectionCreate(Strict):
+    """The corrected application (补正): its amounts and term as they now stand."""
+
+    turnover: Money
+    transaction_amount: Money
+    term_end: date | None = None
+    note: LongText = ""
+    effective_date: EffectiveDate = None
+
+
+class DisputeCreate(Strict):
+    raised_by: Text = Field(description="who objects: a party's name or a member of the public")
+    reason: Text
+    effective_date: EffectiveDate = None
+
+
+class DisputeDecision(Strict):
+    upheld: bool = Field(description="upheld refuses the registration; dismissed lets it go on")
+    note: LongText = ""
     effective_date: EffectiveDate = None
 
 

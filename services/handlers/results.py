@@ -13,3 +13,4 @@ class Created:
     id: UUID
     replayed: bool
     registration_number: str | None = None
+    status: str | None = None  # where a case-like record stands after the command

@@ -6,9 +6,10 @@ from datetime import date
 from uuid import UUID
 
 from domain.achievement import Achievement, AchievementStatus
-from domain.contract import DISPOSING, ContractType, PricingMethod, TechContract, check_terms
-from domain.errors import DomainError, InvalidInput, InvalidTransition, WrongPartyKind
+from domain.contract import DISPOSING, ContractTerms, PricingMethod, TechContract, check_terms
+from domain.errors import DomainError, ErrorKind, InvalidInput, InvalidTransition, WrongPartyKind
 from domain.party import Party
+from domain.registration_service import PublicNotice, check_notice, registration_policy
 from domain.rights import AchievementRights
 from domain.standing import SanctionScope
 from domain.values import PartyKind
@@ -23,6 +24,13 @@ from services.uow import Outcome, UnitOfWork, Work
 # they priced a transfer or license.
 PUBLIC_SELLERS = frozenset({PartyKind.UNIVERSITY, PartyKind.RESEARCH_INSTITUTE})
 EXCHANGES = frozenset({PartyKind.TRANSFER_AGENCY, PartyKind.GOVERNMENT})
+
+
+class NoticeRequired(DomainError):
+    kind = ErrorKind.INVALID
+    code = "public_notice_required"
+    title_zh = "协议定价须先公示"
+    title_en = "Agreement pricing needs a public notice"
 
 
 class ContractNumberTaken(DomainError):
@@ -52,8 +60,9 @@ def registered_achievement(uow: UnitOfWork, achievement_id: UUID) -> Achievement
 
 class TradeCommands(LedgerCore):
     def register_contract(self, cmd: t.RegisterContract, *, actor: str) -> Outcome[Created]:
-        """Register a contract; its achievements' rights change in the same save. The contract
-        number is the idempotency key: the same body again replays, another body is a 409."""
+        """Accept an application; it completes at once unless held (see RegisterContract).
+        The contract number is the idempotency key: the same body again replays, another body
+        is a 409."""
         return self.execute(self.contract_registration(cmd, actor=actor))
 
     def contract_registration(self, cmd: t.RegisterContract, *, actor: str) -> Work[Created]:
@@ -67,19 +76,21 @@ class TradeCommands(LedgerCore):
                 if existing.request_digest != digest:
                     raise ContractNumberTaken(
                         f"contract {terms.contract_number} is already registered")
-                return Created(existing.id, replayed=True)
+                return Created(existing.id, replayed=True, status=existing.status.value)
+            day = self.effective(cmd.effective_date)
             seller, buyer = self._check_trading_parties(uow, terms.seller_id, terms.buyer_id,
-                                                terms.exchange_id, terms.signed_on)
-            contract = TechContract.register(
+                                                        terms.exchange_id, terms.signed_on)
+            contract = TechContract.accept(
                 terms, seller_region=seller.region_code, buyer_region=buyer.region_code,
-                request_digest=digest, effective_date=self.effective(cmd.effective_date),
-                actor=actor)
-            self._check_pricing(seller, terms.contract_type, terms.pricing)
+                notice=cmd.notice, request_digest=digest, effective_date=day, actor=actor)
+            _check_pricing(seller, terms, cmd.notice)
             for achievement_id in terms.achievement_ids:
                 registered_achievement(uow, achievement_id)
-                rights_of(uow, achievement_id, actor).record_trade(contract.id, terms, actor=actor)
+                rights_of(uow, achievement_id, actor).check_trade(contract.id, terms)
+            if not cmd.review and not contract.holds_on(day):
+                complete_registration(uow, contract, day, actor)
             uow.add(contract)
-            return Created(contract.id, replayed=False)
+            return Created(contract.id, replayed=False, status=contract.status.value)
 
         return work
 
@@ -136,9 +147,34 @@ class TradeCommands(LedgerCore):
             barring(uow, party_id, SanctionScope.TRADING, day)
         return seller, buyer
 
-    @staticmethod
-    def _check_pricing(seller: Party, kind: ContractType, pricing: PricingMethod | None) -> None:
-        if kind in DISPOSING and seller.kind in PUBLIC_SELLERS and pricing is None:
-            raise InvalidInput("a university or research institute states how it priced a "
-                               "transfer or license: agreement, listing or auction (促进科技成果"
-                               "转化法 art. 18)", field="pricing")
+
+
+def complete_registration(uow: UnitOfWork, contract: TechContract, day: date, actor: str) -> None:
+    """登记完成: the contract's achievements' rights change in the same save, their rules
+    decided again on the state of now."""
+    contract.complete(effective_date=day, actor=actor)
+    assert contract.terms is not None
+    for achievement_id in contract.terms.achievement_ids:
+        registered_achievement(uow, achievement_id)
+        rights_of(uow, achievement_id, actor).record_trade(contract.id, contract.terms,
+                                                           actor=actor)
+
+
+def _check_pricing(seller: Party, terms: ContractTerms, notice: PublicNotice | None) -> None:
+    """Law on Promoting the Transformation of S&T Achievements art. 18: a public seller states
+    its pricing for a transfer or license, and agreement pricing comes with a public notice."""
+    public_disposal = terms.contract_type in DISPOSING and seller.kind in PUBLIC_SELLERS
+    if public_disposal and terms.pricing is None:
+        raise InvalidInput("a university or research institute states how it priced a "
+                           "transfer or license: agreement, listing or auction (促进科技成果"
+                           "转化法 art. 18)", field="pricing")
+    needs_notice = public_disposal and terms.pricing is PricingMethod.AGREEMENT
+    if needs_notice and notice is None:
+        raise NoticeRequired("agreement pricing by a university or research institute needs "
+                             "the public notice (公示) of the achievement and intended price",
+                             field="notice")
+    if notice is not None and not needs_notice:
+        raise InvalidInput("a public notice goes only with agreement pricing by a university "
+                           "or research institute", field="notice")
+    if notice is not None:
+        check_notice(notice, registration_policy(notice.published_on))

@@ -3,30 +3,17 @@ with problem+json and nothing written."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
 
-from api.app import create_app
 from domain.access import Role
 from domain.evaluation_policy import HEFEI_2022
-from services.ledger import Ledger
-from services.settings import Settings
 from tests.api.test_http import Api, achievement_body, party_body
 from tests.factories import credit_code
 
 DAY = "2023-03-01"
 EXPERT_TYPES = ("technical", "industry", "investment", "market")
-
-
-@pytest.fixture
-def api(sqlite_settings: Settings) -> Iterator[Api]:
-    with Ledger(sqlite_settings) as ledger:
-        keys = {role: ledger.issue_api_key(role, f"test {role.value}") for role in Role}
-    with TestClient(create_app(sqlite_settings)) as client:
-        yield Api(client, keys)
 
 
 def post(api: Api, path: str, body: dict[str, Any], role: Role = Role.REGISTRAR,

@@ -3,30 +3,15 @@ refused with problem+json and nothing written."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 from uuid import UUID
 
-import pytest
-from fastapi.testclient import TestClient
-
-from api.app import create_app
 from domain.access import Role
-from services.ledger import Ledger
-from services.settings import Settings
 from tests.api.test_http import Api, achievement_body, party_body
 from tests.factories import credit_code
 
 P1, P2 = "ZL201710601862.3", "ZL201810123456.5"
 EX = Role.EXCHANGE_OPERATOR
-
-
-@pytest.fixture
-def api(sqlite_settings: Settings) -> Iterator[Api]:
-    with Ledger(sqlite_settings) as ledger:
-        keys = {role: ledger.issue_api_key(role, f"test {role.value}") for role in Role}
-    with TestClient(create_app(sqlite_settings)) as client:
-        yield Api(client, keys)
 
 
 def call(api: Api, path: str, body: Any, role: Role | None = Role.REGISTRAR, status: int = 201,
@@ -77,11 +62,6 @@ class Market:
                 "items": [{"achievement_id": self.ach}], "secured_amount": "1000000.00",
                 "loan_start": "2026-03-01", "loan_end": "2027-03-01",
                 "effective_date": "2026-03-01", **changes}
-
-
-@pytest.fixture
-def market(api: Api) -> Market:
-    return Market(api)
 
 
 def test_contract_lifecycle(api: Api, market: Market) -> None:

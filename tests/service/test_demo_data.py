@@ -23,6 +23,7 @@ from domain.evaluation_policy import Grade
 from domain.party import Party
 from domain.pledge import Pledge, PledgeStatus
 from domain.rights import AchievementRights
+from domain.valuation import ValuationMethod
 from domain.values import EvaluationClass, ManagerStage, PartyKind
 from services.ledger import Ledger
 from services.settings import Settings
@@ -230,7 +231,7 @@ def get(ledger: Ledger, cls: type[A], aggregate_id: UUID) -> A:
 
 def contracts_of(ledger: Ledger) -> list[TechContract]:
     return [get(ledger, TechContract, e.originator_id)
-            for e in events_of(ledger, "domain.contract:TechContract.Registered")]
+            for e in events_of(ledger, "domain.contract:TechContract.Accepted")]
 
 
 def pledges_of(ledger: Ledger) -> list[Pledge]:
@@ -266,7 +267,8 @@ def test_transfers_move_ownership(loaded: Loaded) -> None:
     ledger, moved = loaded.ledger, 0
     for contract in contracts_of(ledger):
         terms = contract.terms
-        if terms is None or terms.contract_type is not ContractType.TRANSFER:
+        if terms is None or terms.contract_type is not ContractType.TRANSFER \
+                or contract.status not in (ContractStatus.REGISTERED, ContractStatus.TERMINATED):
             continue
         rights = get(ledger, AchievementRights, AchievementRights.id_for(terms.achievement_ids[0]))
         before = rights.owners_on(terms.signed_on - timedelta(days=1))
@@ -328,3 +330,41 @@ def test_trades_and_pledges_are_dated_within_the_demo_window(loaded: Loaded) -> 
                  if isinstance(ev, LedgerAggregate.Event)]
         assert min(steps) >= max((registered[a] for a in achievements), default=date(2023, 1, 1))
         assert max(steps) <= date(2026, 11, 20)
+
+
+def test_pledged_achievements_are_valued_before_the_loan(loaded: Loaded) -> None:
+    """Baoding items 11, 13: most pledge loans rest on an appraisal made shortly before."""
+    ledger = loaded.ledger
+    recorded = events_of(ledger, "domain.valuation:Valuation.Recorded")
+    withdrawn = events_of(ledger, "domain.valuation:Valuation.Withdrawn")
+    assert len(withdrawn) == 1 and withdrawn[0].originator_id in {e.originator_id for e in recorded}
+    reports = [e.report for e in recorded]
+    assert {r.method for r in reports} == set(ValuationMethod)
+    assert all(r.value > 0 and r.base_date <= e.effective_date <= r.valid_until
+               for r, e in zip(reports, recorded, strict=True))
+    pledges = pledges_of(ledger)
+    valued = {r.achievement_id for r in reports}
+    assert len(valued) >= 0.6 * len(pledges)
+    starts = {i.achievement_id: p.terms.loan_start for p in pledges if p.terms is not None
+              for i in p.terms.items}
+    assert valued <= set(starts) and all(r.base_date < starts[r.achievement_id] for r in reports)
+    appraisers = {get(ledger, Party, r.appraiser_id).kind for r in reports}
+    assert appraisers == {PartyKind.ENTERPRISE, PartyKind.EVALUATION_AGENCY}
+
+
+def test_registration_cases_for_the_registrys_desk(loaded: Loaded) -> None:
+    """Cases still open on the demo's last day, completed late, refused after an objection,
+    and every agreement-priced disposal by a university or institute with its public notice."""
+    contracts = contracts_of(loaded.ledger)
+    statuses = Counter(c.status for c in contracts)
+    assert statuses[ContractStatus.ACCEPTED] >= 5 and statuses[ContractStatus.REFUSED] == 1
+    assert sum(c.awaiting_correction for c in contracts) == 1
+    assert sum(bool(c.disputes) for c in contracts) == 2
+    agreement = [c for c in contracts if c.terms and c.terms.pricing is PricingMethod.AGREEMENT]
+    assert agreement and all(c.notice is not None for c in agreement)
+    open_notice = [c for c in agreement if c.status is ContractStatus.ACCEPTED]
+    assert len(open_notice) == 1 and open_notice[0].holds_on(date(2026, 11, 20))
+    ownerships = [get(loaded.ledger, AchievementRights, AchievementRights.id_for(a))
+                  for c in open_notice if c.terms for a in c.terms.achievement_ids]
+    assert all(c.terms and c.terms.seller_id in r.owners_on(date.max)  # not moved yet
+               for c in open_notice for r in ownerships)

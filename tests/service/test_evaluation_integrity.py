@@ -3,7 +3,6 @@ experts stay off, a cancelled registration leaves the library, sanctions well-fo
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from uuid import uuid4
 
@@ -25,16 +24,8 @@ from domain.values import (
 from projections.evaluation_queries import library
 from services import commands as c
 from services import evaluation_commands as e
-from services.settings import Settings
 from tests.factories import draft
 from tests.service.test_evaluation_rules import SETUP, D, World, refuse, uniform
-
-
-@pytest.fixture
-def runtime(store_settings: Settings) -> Iterator[Runtime]:
-    rt = Runtime.open(store_settings, follow=False)
-    yield rt
-    rt.close()
 
 
 @pytest.fixture

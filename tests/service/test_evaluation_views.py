@@ -4,7 +4,6 @@ re-evaluation and revocation, the company countdown (art. 8), expert workload, r
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -35,7 +34,6 @@ from projections.evaluations import Evaluations
 from services import commands as c
 from services import evaluation_commands as e
 from services.ledger import Ledger
-from services.settings import Settings
 from tests.factories import credit_code, university
 
 D = date(2023, 3, 1)  # within HF-2022 (2022-06-05..2024-06-04)
@@ -99,13 +97,6 @@ def world_draft(world: World, title: str = "一种电池管理系统") -> Achiev
         funding=Funding(fiscal=False), maturity_stage=MaturityStage.PILOT,
         hefei_subtype=HefeiSubtype.DEVELOPMENT_INDUSTRIALIZATION,
         forms=(AchievementForm.PROTOTYPE,))
-
-
-@pytest.fixture
-def runtime(store_settings: Settings) -> Iterator[Runtime]:
-    rt = Runtime.open(store_settings, follow=False)
-    yield rt
-    rt.close()
 
 
 @pytest.fixture

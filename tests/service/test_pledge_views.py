@@ -4,7 +4,6 @@ knew it at a time; exposure; weakened collateral; contracts; rebuild."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -34,7 +33,6 @@ from projections.trades import Trades
 from services import commands as c
 from services import trade_commands as t
 from services.ledger import Ledger
-from services.settings import Settings
 from tests.factories import credit_code, university
 
 P1, P2, P3 = "ZL201710601862.3", "ZL201810123456.5", "ZL201910654321.6"
@@ -70,13 +68,6 @@ class World:
     def views(self) -> Any:
         self.runtime.follower.catch_up()
         return self.runtime.views.read()
-
-
-@pytest.fixture
-def runtime(store_settings: Settings) -> Iterator[Runtime]:
-    rt = Runtime.open(store_settings, follow=False)
-    yield rt
-    rt.close()
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from api.demo_data import load_demo
 from api.runtime import Runtime
 from projections.registry_queries import AchievementFilter, search_achievements
 from services.settings import Settings
+from tests.factories import university
 
 TABLES = ("parties", "projects", "achievements", "achievement_owners", "ledger_events")
 
@@ -57,3 +58,26 @@ def test_registry_filters(sqlite_settings: Settings) -> None:
                                      for r in rows)
     finally:
         runtime.close()
+
+
+def test_views_built_by_other_ddl_are_rebuilt_on_open(sqlite_settings: Settings) -> None:
+    """A release that changes a view's tables must not read the old ones: the follower compares
+    the DDL's fingerprint and rebuilds from the log when it differs."""
+    runtime = Runtime.open(sqlite_settings, follow=False)
+    try:
+        university(runtime.ledger)
+        runtime.follower.catch_up()
+        with runtime.views.write() as tx:
+            tx.execute("UPDATE view_schema SET fingerprint = 'built-by-an-older-release'")
+            tx.execute("DELETE FROM parties")  # what the older release would have shown
+    finally:
+        runtime.close()
+    reopened = Runtime.open(sqlite_settings, follow=False)
+    try:
+        assert reopened.follower.position == 0  # forgotten with the old tables
+        reopened.follower.catch_up()
+        with reopened.views.read() as tx:
+            names = [r["name"] for r in tx.execute("SELECT name FROM parties")]
+        assert names == ["河北大学"]
+    finally:
+        reopened.close()

@@ -112,7 +112,7 @@ def test_civil_code_art444_pledge_and_transfer_race_never_both_succeed(
             outcomes = Counter(race_pledge_and_transfer(world, pool, n) for n in range(ROUNDS))
         assert sum(outcomes.values()) == ROUNDS
         assert events(ledger, "domain.pledge:Pledge.Registered") \
-            + events(ledger, "domain.contract:TechContract.Registered") == ROUNDS
+            + events(ledger, "domain.contract:TechContract.Accepted") == ROUNDS
 
 
 @pytest.mark.parametrize("group_commit", [True, False])
@@ -140,4 +140,4 @@ def test_double_sale_race_one_buyer_gets_the_achievement(
         rights = world.rights(ach)
         assert rights.owners_on(date.max) == (winner,)
         assert [x.buyer_id for x in rights.trades] == [winner]
-        assert events(ledger, "domain.contract:TechContract.Registered") == 1
+        assert events(ledger, "domain.contract:TechContract.Accepted") == 1

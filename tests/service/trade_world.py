@@ -138,7 +138,9 @@ class World:
             exchange_id=exchange or self.exchange, pricing=pricing)
 
     def register_contract(self, terms: ContractTerms) -> UUID:
-        return self.ledger.register_contract(t.RegisterContract(terms), actor="exchange").value.id
+        # Registered on the day it was signed, so that dates in the stories stay fixed.
+        cmd = t.RegisterContract(terms, effective_date=terms.signed_on)
+        return self.ledger.register_contract(cmd, actor="exchange").value.id
 
     def transfer(self, number: str, achievement: UUID, *, seller: UUID | None = None,
                  buyer: UUID | None = None, signed_on: date = SIGNED_ON) -> UUID:
