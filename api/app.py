@@ -16,6 +16,7 @@ from api.routers import (
     contracts,
     evaluations,
     imports,
+    integrity,
     library,
     parties,
     pledges,
@@ -53,7 +54,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
                   lifespan=lifespan)
     problems.install(app)
     for module in (system, parties, projects, achievements, evaluations, library, imports,
-                   contracts, contract_registration, pledges, statistics, valuations):
+                   contracts, contract_registration, pledges, statistics, valuations, integrity):
         app.include_router(module.router)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes,
                        import_max_bytes=settings.import_max_body_bytes)

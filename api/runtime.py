@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from projections.evaluations import Evaluations
 from projections.follower import Follower
+from projections.integrity import Integrity
 from projections.ledger_index import LedgerIndex
 from projections.registry import Registry
 from projections.store import PostgresViewDB, SqliteViewDB, ViewDB
@@ -34,7 +35,7 @@ class Runtime:
         ledger = Ledger(settings)
         views = open_views(settings)
         follower = Follower(ledger, views, [Registry(), LedgerIndex(), Evaluations(), Trades(),
-                                             Valuations()],
+                                             Valuations(), Integrity()],
                             page_size=settings.follower_page_size,
                             idle_poll_s=settings.follower_idle_poll_s)
         ledger.on_write(follower.wake)

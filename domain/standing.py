@@ -7,7 +7,7 @@ the record. Commands only ask `bar(scope, day)`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 from uuid import UUID
@@ -73,6 +73,17 @@ class IntegrityStanding(LedgerAggregate):
                 _withdrawn(s, self.effective_date) if s.sanction_id == self.sanction_id else s
                 for s in aggregate.sanctions)
 
+    class SanctionEndChanged(LedgerAggregate.Event):
+        """A corrected decision moved the end of a sanction (None: permanent)."""
+
+        sanction_id: UUID
+        end: date | None
+
+        def apply(self, aggregate: IntegrityStanding) -> None:
+            aggregate.sanctions = tuple(
+                replace(s, end=self.end) if s.sanction_id == self.sanction_id else s
+                for s in aggregate.sanctions)
+
     def __init__(self) -> None:
         super().__init__()
         self.party_id: UUID | None = None
@@ -107,11 +118,21 @@ class IntegrityStanding(LedgerAggregate):
         self.trigger_event(self.SanctionWithdrawn, sanction_id=sanction_id,
                            effective_date=effective_date, actor=actor)
 
+    def change_end(self, sanction_id: UUID, end: date | None, *, effective_date: date,
+                   actor: str) -> None:
+        sanction = next((s for s in self.sanctions if s.sanction_id == sanction_id), None)
+        if sanction is None or sanction.withdrawn_from is not None:
+            raise InvalidInput(f"no standing sanction {sanction_id} to change",
+                               field="sanction_id")
+        if end is not None and end < sanction.start:
+            raise InvalidInput("a sanction cannot end before it starts", field="end")
+        self.trigger_event(self.SanctionEndChanged, sanction_id=sanction_id, end=end,
+                           effective_date=effective_date, actor=actor)
+
     def bar(self, scope: SanctionScope, day: date) -> Sanction | None:
         """The first sanction barring `scope` on `day`, if any."""
         return next((s for s in self.sanctions if scope in s.scopes and s.active_on(day)), None)
 
 
 def _withdrawn(sanction: Sanction, day: date) -> Sanction:
-    return Sanction(sanction.sanction_id, sanction.kind, sanction.scopes, sanction.start,
-                    sanction.end, sanction.record_id, withdrawn_from=day)
+    return replace(sanction, withdrawn_from=day)

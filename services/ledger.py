@@ -6,6 +6,7 @@ from services.handlers.access import AccessCommands
 from services.handlers.achievements import AchievementCommands
 from services.handlers.contract_registration import ContractRegistrationCommands
 from services.handlers.evaluations import EvaluationCommands
+from services.handlers.integrity import IntegrityCommands
 from services.handlers.parties import PartyCommands
 from services.handlers.pledges import PledgeCommands
 from services.handlers.projects import ProjectCommands
@@ -15,5 +16,5 @@ from services.handlers.valuations import ValuationCommands
 
 class Ledger(PartyCommands, ProjectCommands, AchievementCommands, EvaluationCommands,
              TradeCommands, ContractRegistrationCommands, PledgeCommands, ValuationCommands,
-             AccessCommands):
+             IntegrityCommands, AccessCommands):
     """Commands are methods; each saves all the aggregates it changes in one transaction."""

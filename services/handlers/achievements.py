@@ -14,6 +14,7 @@ from domain.policy import NUMBERING_2026
 from domain.project import FundedProject
 from domain.registration import Claim, RegistrationSeries
 from domain.registration_rules import check_registrable
+from domain.standing import SanctionScope
 from domain.values import PartyKind
 from services.commands import (
     CancelRegistration,
@@ -25,6 +26,7 @@ from services.commands import (
 from services.core import LedgerCore
 from services.handlers.results import Created
 from services.idempotency import create_once
+from services.standing import barring
 from services.uow import Outcome, UnitOfWork, Work
 
 REGISTRY_CODE = re.compile(r"^[0-9A-Z]{2,8}$")
@@ -57,6 +59,8 @@ class AchievementCommands(LedgerCore):
                 effective = self.effective(cmd.effective_date)
                 draft = check_registrable(cmd.draft)
                 self._check_references(uow, draft)
+                for owner_id in draft.owner_ids:  # Baoding item 9: barred owners register nothing
+                    barring(uow, owner_id, SanctionScope.REGISTRATION, effective)
                 self._claim_uniques(uow, draft, achievement_id, effective, actor)
                 number = self._issue_number(uow, cmd.registry_code, draft, achievement_id,
                                             effective, actor)

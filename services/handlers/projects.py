@@ -6,6 +6,7 @@ from uuid import UUID
 
 from domain.party import Party
 from domain.project import FundedProject
+from domain.standing import SanctionScope
 from services.commands import (
     ApproveProject,
     AssessPreApproval,
@@ -16,6 +17,7 @@ from services.commands import (
 from services.core import LedgerCore
 from services.handlers.results import Created
 from services.idempotency import create_once
+from services.standing import barring
 from services.uow import Outcome, UnitOfWork
 
 
@@ -27,9 +29,10 @@ class ProjectCommands(LedgerCore):
         def work(uow: UnitOfWork) -> Created:
             def build(project_id: UUID, digest: str) -> FundedProject:
                 uow.get(Party, cmd.undertaker_id, "party")
+                day = self.effective(cmd.effective_date)
+                barring(uow, cmd.undertaker_id, SanctionScope.FUNDING, day)  # Baoding item 9
                 return FundedProject.propose(
-                    id=project_id, request_digest=digest,
-                    effective_date=self.effective(cmd.effective_date), actor=actor,
+                    id=project_id, request_digest=digest, effective_date=day, actor=actor,
                     title=cmd.title, undertaker_id=cmd.undertaker_id, programme=cmd.programme,
                     fiscal_amount=cmd.fiscal_amount, fiscal=cmd.fiscal,
                 )
