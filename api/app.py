@@ -20,9 +20,11 @@ from api.routers import (
     library,
     parties,
     pledges,
+    post_evaluation,
     projects,
     statistics,
     system,
+    tracing,
     valuations,
 )
 from api.runtime import Runtime
@@ -54,7 +56,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
                   lifespan=lifespan)
     problems.install(app)
     for module in (system, parties, projects, achievements, evaluations, library, imports,
-                   contracts, contract_registration, pledges, statistics, valuations, integrity):
+                   contracts, contract_registration, pledges, statistics, valuations, integrity,
+                   tracing, post_evaluation):
         app.include_router(module.router)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes,
                        import_max_bytes=settings.import_max_body_bytes)

@@ -88,12 +88,17 @@ def demo(settings: Settings, *, then_serve: bool) -> None:
           f"  {base}/v1/achievements?q=石墨烯\n"
           f"  {base}/v1/library?grade=A\n"
           f"  {base}/v1/achievements/{summary.library_achievement_id}\n"
+          f"  {base}/v1/achievements/{summary.library_achievement_id}/timeline"
+          "   (回溯, auditor key)\n"
           f"  {base}/v1/evaluations/{summary.evaluation_id}   (with a key)\n"
           f"  {base}/v1/contracts?type=transfer   (with a key)\n"
           f"  {base}/v1/pledge-status?patent_number={summary.pledged_patent_number}   (bank key)\n"
           f"  {base}/v1/contract-registrations/backlog?as_of=2026-11-20   (exchange key)\n"
           f"  {base}/v1/statistics/trades?group_by=quarter   (with a key; &format=csv)\n"
-          f"  {base}/v1/statistics/trades/flows?jjj_only=true   (京津冀 flows, with a key)")
+          f"  {base}/v1/statistics/trades/flows?jjj_only=true   (京津冀 flows, with a key)\n"
+          f"  {base}/v1/post-evaluation/grades?window_months=12   (后评价, auditor key; &format=csv)\n"
+          f"  {base}/v1/integrity/blacklist?as_of=2026-11-20   (with a key)\n"
+          f"  {base}/v1/public/blacklist   (no key)")
     if then_serve:
         serve(settings)
 

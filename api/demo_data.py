@@ -60,6 +60,7 @@ from services.ledger import Ledger
 
 if TYPE_CHECKING:
     from api.demo_evaluations import Showcase
+    from api.demo_outcomes import OutcomesShowcase
     from api.demo_trades import TradeShowcase
 
 Progress = Callable[[str, int, int], None]
@@ -231,6 +232,8 @@ class _Loader:
     _followed_up: set[UUID] = field(default_factory=set)  # patents lapsed or registration cancelled
     showcase: Showcase | None = None  # what api.demo_evaluations loaded
     trades: TradeShowcase | None = None  # what api.demo_trades loaded
+    misconduct_records: int = 0  # what api.demo_integrity loaded
+    outcomes: OutcomesShowcase | None = None  # what api.demo_outcomes loaded
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)
@@ -251,6 +254,13 @@ class _Loader:
         from api.demo_valuations import load_valuations  # it imports this module
 
         load_valuations(self)
+        from api.demo_outcomes import load_outcomes  # it imports this module
+
+        self.outcomes = load_outcomes(self)
+        # Last: decisions are made about what happened before (see api.demo_integrity).
+        from api.demo_integrity import load_integrity  # it imports this module
+
+        self.misconduct_records = load_integrity(self)
 
     def report(self, stage: str, done: int, total: int) -> None:
         if self.progress is not None and (done % 25 == 0 or done == total):
@@ -264,16 +274,17 @@ class _Loader:
         bank = next(o for o in self.orgs if o.kind is PartyKind.BANK)
         untouched = [r for r in self.registered if r.id not in self._followed_up]
         patented = max(untouched, key=lambda r: len(r.draft.patents))
-        c, shown, trades = self.counts, self.showcase, self.trades
-        assert shown is not None and trades is not None
+        c, shown, trades, extra = self.counts, self.showcase, self.trades, self.outcomes
+        assert shown is not None and trades is not None and extra is not None
         return DemoSummary(
             parties=c.parties, relations=c.relations, projects=c.projects,
             achievements=c.achievements, follow_ups=c.follow_ups, events_written=written,
             university_id=university.id, bank_id=bank.id, patented_achievement_id=patented.id,
             patent_number=patented.draft.patents[0].number, registration_number=patented.number,
-            evaluations=shown.evaluations, library_achievement_id=shown.library_achievement_id,
+            evaluations=shown.evaluations + extra.evaluations,
+            library_achievement_id=shown.library_achievement_id,
             evaluation_id=shown.evaluation_id, lapsed_agency_id=shown.lapsed_agency_id,
-            contracts=trades.contracts, pledges=trades.pledges,
+            contracts=trades.contracts + extra.contracts, pledges=trades.pledges,
             pledged_patent_number=trades.pledged_patent_number,
         )
 

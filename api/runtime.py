@@ -10,6 +10,7 @@ from projections.integrity import Integrity
 from projections.ledger_index import LedgerIndex
 from projections.registry import Registry
 from projections.store import PostgresViewDB, SqliteViewDB, ViewDB
+from projections.tracing import Tracing
 from projections.trades import Trades
 from projections.valuations import Valuations
 from services.ledger import Ledger
@@ -35,7 +36,7 @@ class Runtime:
         ledger = Ledger(settings)
         views = open_views(settings)
         follower = Follower(ledger, views, [Registry(), LedgerIndex(), Evaluations(), Trades(),
-                                             Valuations(), Integrity()],
+                                             Valuations(), Integrity(), Tracing()],
                             page_size=settings.follower_page_size,
                             idle_poll_s=settings.follower_idle_poll_s)
         ledger.on_write(follower.wake)

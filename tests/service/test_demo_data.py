@@ -20,6 +20,7 @@ from domain.codes import normalize_patent_number, validate_credit_code
 from domain.contract import ContractStatus, ContractType, ContractVariant, PricingMethod, TechContract
 from domain.evaluation import Evaluation, EvaluationStatus
 from domain.evaluation_policy import Grade
+from domain.misconduct import MisconductCategory, MisconductRecord, RecordStatus
 from domain.party import Party
 from domain.pledge import Pledge, PledgeStatus
 from domain.rights import AchievementRights
@@ -119,7 +120,7 @@ def test_follow_up_events_are_recorded(loaded: Loaded) -> None:
     }
     assert counts["Disclosed"] >= loaded.summary.achievements * 3 // 10
     assert counts["PatentStatusChanged"] >= 1
-    assert 2 <= counts["RegistrationCancelled"] <= 3
+    assert 3 <= counts["RegistrationCancelled"] <= 4  # one by a misconduct decision
     assert counts["CompanyFormed"] >= 5
 
 
@@ -166,7 +167,8 @@ def test_evaluations_of_every_class_and_grade(loaded: Loaded) -> None:
 
 def test_a_revocation_a_recusal_and_a_re_evaluated_cultivation_candidate(loaded: Loaded) -> None:
     evaluations = evaluations_of(loaded.ledger)
-    assert len([e for e in evaluations if e.status is EvaluationStatus.REVOKED]) == 1
+    # One revoked on its own, one by a misconduct decision (test_misconduct_decisions).
+    assert len([e for e in evaluations if e.status is EvaluationStatus.REVOKED]) == 2
     recused = [e for e in evaluations if e.recused]
     assert len(recused) == 1 and not set(recused[0].recused) & {m.party_id for m in recused[0].panel}
     revoked = events_of(loaded.ledger, "domain.evaluation:Evaluation.Revoked")
@@ -368,3 +370,22 @@ def test_registration_cases_for_the_registrys_desk(loaded: Loaded) -> None:
                   for c in open_notice if c.terms for a in c.terms.achievement_ids]
     assert all(c.terms and c.terms.seller_id in r.owners_on(date.max)  # not moved yet
                for c in open_notice for r in ownerships)
+
+
+def test_misconduct_decisions_of_every_kind(loaded: Loaded) -> None:
+    """Evaluation fraud that revoked and cancelled, solicitation, an appeal pending, an appeal
+    that overturned, a corrected ban; each subject quiet during its ban."""
+    records = [get(loaded.ledger, MisconductRecord, e.originator_id)
+               for e in events_of(loaded.ledger, "domain.misconduct:MisconductRecord.Recorded")]
+    assert len(records) == 5
+    statuses = Counter(r.status for r in records)
+    assert statuses == {RecordStatus.DECIDED: 3, RecordStatus.APPEALED: 1,
+                        RecordStatus.OVERTURNED: 1}
+    assert {r.decision.category for r in records if r.decision} >= {
+        MisconductCategory.EVALUATION_FRAUD, MisconductCategory.SOLICITATION}
+    fraud = next(r for r in records if r.decision and r.decision.cancel_registrations)
+    assert fraud.decision is not None
+    assert get(loaded.ledger, Evaluation, fraud.decision.evaluation_ids[0]).status \
+        is EvaluationStatus.REVOKED
+    assert sum(r.corrections for r in records) == 1
+    assert sum(bool(r.decision and r.decision.published) for r in records) == 3

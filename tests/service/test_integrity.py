@@ -30,6 +30,7 @@ from domain.standing import PartyBarred, SanctionScope
 from domain.values import ExpertType, PartyKind
 from projections import integrity_queries as q
 from projections.evaluation_queries import library
+from projections.tracing_queries import achievement_timeline
 from services import commands as c
 from services import integrity_commands as i
 from services.ledger import Ledger
@@ -131,7 +132,12 @@ def test_evaluation_fraud_revokes_and_cancels_in_the_same_save(
     with views(runtime) as tx:
         assert library(tx, grade=None, subtype=None, field=None, page=1, page_size=5)[1] == 0
         got = q.get_record(tx, str(record_id), today=DECIDED)
+        timeline = achievement_timeline(tx, str(world.achievement))
     assert got is not None and got["evaluation_ids"] == [str(ev)]
+    assert timeline is not None  # 回溯: the decision and what it did, in one place
+    tail = [e["event"] for e in timeline["entries"]][-3:]
+    assert tail[0] == "misconduct.recorded" and set(tail[1:]) == {
+        "evaluation.revoked", "achievement.registration_cancelled"}
 
 
 def test_other_categories_link_but_do_not_revoke(world: World) -> None:
