@@ -201,8 +201,8 @@ class _Evaluations:
     def drive(self, evaluation_id: UUID, steps: Sequence[Step]) -> None:
         """Issue the steps from the first one the stored evaluation does not show yet."""
         evaluation = _load(self.ledger, Evaluation, evaluation_id)
-        todo = next((i for i, (done, _) in enumerate(steps) if not done(evaluation)), len(steps))
-        for _, run in steps[todo:]:
+        first_undone = next((i for i, (done, _) in enumerate(steps) if not done(evaluation)), len(steps))
+        for _, run in steps[first_undone:]:
             run()
 
     def panel(self, conflicts: set[UUID], evaluator: UUID, types: Sequence[T]) -> list[UUID]:

@@ -11,6 +11,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
+from api.demo_data import _load
 from domain.achievement import Achievement
 from domain.evaluation import Evaluation, EvaluationStatus
 from domain.misconduct import (
@@ -68,7 +69,7 @@ def _activity(loader: _Loader) -> Activity:
         saw(e.undertaker_id, e.effective_date)
     evaluations: dict[UUID, Evaluation] = {}
     for e in _events(loader, "domain.evaluation:Evaluation.Commissioned"):
-        evaluations[e.originator_id] = loader_get(loader, Evaluation, e.originator_id)
+        evaluations[e.originator_id] = _load(loader.ledger, Evaluation, e.originator_id)
     for ev in evaluations.values():  # the agency and the panel act at every step
         for party in (ev.evaluator_id, *(m.party_id for m in ev.panel), *ev.recused):
             if party is not None:
@@ -79,11 +80,12 @@ def _activity(loader: _Loader) -> Activity:
 def load_integrity(loader: _Loader) -> int:
     """Record the decisions (idempotent by document number); returns how many there are."""
     activity, ledger = _activity(loader), loader.ledger
-    finalized = [loader_get(loader, Evaluation, e.originator_id)
+    finalized = [_load(loader.ledger, Evaluation, e.originator_id)
                  for e in _events(loader, "domain.evaluation:Evaluation.Finalized")]
     showcase = loader.showcase.evaluation_id if loader.showcase else None
     fraud_on, solicited_on = date(2026, 9, 15), date(2026, 8, 20)
     candidates = [ev for ev in finalized if ev.id != showcase and ev.grade is not None
+                  and ev.subject_id is not None
                   and ev.status in (EvaluationStatus.FINALIZED, EvaluationStatus.REVOKED)]
     subject = next(ev for ev in reversed(candidates) if activity.quiet_since(
         _owner(loader, ev), fraud_on))
@@ -98,7 +100,7 @@ def load_integrity(loader: _Loader) -> int:
                   "〔2026〕11号", fraud_on, "评价申请材料中中试数据系编造，骗取B级以上评价结论",
                   [("禁止申报财政科技计划项目", (S.FUNDING, S.REGISTRATION), fraud_on,
                     date(2029, 9, 14))], evaluations=(subject.id,),
-                  achievements=(subject.subject_id,), cancel=True, published=True),
+                  achievements=(_subject(subject),), cancel=True, published=True),
         _decision(expert, R.EVALUATION_EXPERT, C.SOLICITATION, Severity.GENERAL, "〔2026〕9号",
                   solicited_on, "接受成果完成方请托，在评分前私下沟通并承诺给予高分",
                   [("取消评审专家资格", (S.EVALUATION_EXPERT,), solicited_on, date(2028, 8, 19))],
@@ -126,7 +128,7 @@ def _follow_ups(loader: _Loader, decisions: list[Decision]) -> None:
     ban is corrected to end soon after the demo's last day."""
     ledger = loader.ledger
     agency, plagiarism, fabrication = (
-        loader_get(loader, MisconductRecord, MisconductRecord.id_for(AUTHORITY, d.decision_ref))
+        _load(loader.ledger, MisconductRecord, MisconductRecord.id_for(AUTHORITY, d.decision_ref))
         for d in decisions[2:])
     if agency.status is RecordStatus.DECIDED:
         ledger.appeal_misconduct(i.AppealMisconduct(
@@ -154,13 +156,12 @@ def _decision(subject: UUID, role: SubjectRole, category: MisconductCategory,
                     cancel, published)
 
 
-def _owner(loader: _Loader, evaluation: Evaluation) -> UUID:
+def _subject(evaluation: Evaluation) -> UUID:
     assert evaluation.subject_id is not None
-    achievement: Achievement = loader_get(loader, Achievement, evaluation.subject_id)
-    return achievement.owner_ids[0]
+    return evaluation.subject_id
 
 
-def loader_get(loader: _Loader, cls: type[Any], aggregate_id: UUID) -> Any:
-    found: object = loader.ledger.repository.get(aggregate_id)
-    assert isinstance(found, cls)
-    return found
+def _owner(loader: _Loader, evaluation: Evaluation) -> UUID:
+    return _load(loader.ledger, Achievement, _subject(evaluation)).owner_ids[0]
+
+

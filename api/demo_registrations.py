@@ -56,7 +56,7 @@ class RegistrationCase:
             "correct_request": (lambda c: c.awaiting_correction or c.clock_started_on != c.started_on,
                                 ledger.request_contract_correction, t.RegistrationStep),
             "correct": (lambda c: not c.awaiting_correction, ledger.submit_contract_correction,
-                        t.SubmitCorrection),
+                        t.AmendContract),
             "dispute": (lambda c: bool(c.disputes), ledger.raise_contract_dispute, t.RaiseDispute),
             "decide": (lambda c: not c.open_disputes, ledger.resolve_contract_dispute,
                        t.ResolveDispute),

@@ -48,9 +48,13 @@ REGISTRATION_2024 = RegistrationServicePolicy(
     notice_min_days=15)
 
 
+REGISTRATION_POLICIES = (REGISTRATION_2024,)  # newest last
+
+
 def registration_policy(day: date) -> RegistrationServicePolicy:
-    """The policy in force on `day` (one version so far)."""
-    return REGISTRATION_2024
+    """The policy in force on `day` (the earliest one before any was)."""
+    in_force = [p for p in REGISTRATION_POLICIES if p.effective_from <= day]
+    return in_force[-1] if in_force else REGISTRATION_POLICIES[0]
 
 
 @dataclass(frozen=True)

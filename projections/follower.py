@@ -5,18 +5,22 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import sqlite3
 import threading
 from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
+import psycopg
 from eventsourcing.application import Application
-from eventsourcing.persistence import Notification
+from eventsourcing.persistence import Notification, PersistenceError
 
 from projections.base import Applied, Handler, Projection
 from projections.store import Tx, ViewDB
 
 log = logging.getLogger(__name__)
+# Errors of the event store or the view database that a retry may outlive.
+TRANSIENT = (sqlite3.Error, psycopg.Error, PersistenceError)
 
 TRACKING_DDL = "CREATE TABLE IF NOT EXISTS view_tracking (name TEXT PRIMARY KEY, position BIGINT)"
 # The DDL the views were built with: when the code's DDL differs, the views are rebuilt.
@@ -108,8 +112,10 @@ class Follower:
         while not self._stop.is_set():
             try:
                 self.catch_up()
-            except Exception:
-                # Keep following: a transient database error must not stop the views for good.
+            except TRANSIENT:
+                # Keep following: a database outage must not stop the views for good. Any other
+                # error is a bug in a handler: it ends the thread loudly, and reads that wait
+                # for a position answer `views_behind`.
                 log.exception("follower %s failed; retrying", self.name)
                 self._stop.wait(1.0)
             self._wake.wait(self.idle_poll_s)

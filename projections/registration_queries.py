@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import orjson
 
 from domain.working_days import working_days_between
 from projections.store import Row, Tx
+from projections.trade_statistics import ratio
 
 OPEN_CASE_COLUMNS = (
     "id, contract_number, title, type, seller_id, buyer_id, transaction_amount, exchange_id, "
@@ -73,5 +75,5 @@ def service_record(tx: Tx, *, completed_from: date, completed_to: date,
     rows = tx.execute(sql + " ORDER BY registered_on, contract_number", params)
     on_time = sum(int(r["on_time"] or 0) for r in rows)
     return {"completed": len(rows), "on_time": on_time,
-            "on_time_share": f"{on_time / len(rows):.4f}" if rows else None,
+            "on_time_share": ratio(Decimal(on_time), Decimal(len(rows))),
             "late": [dict(r) for r in rows if not r["on_time"]]}

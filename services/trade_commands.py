@@ -33,16 +33,6 @@ class RegistrationStep:
 
 
 @dataclass(frozen=True)
-class SubmitCorrection:
-    contract_id: UUID
-    turnover: Decimal
-    transaction_amount: Decimal
-    term_end: date | None
-    note: str = ""
-    effective_date: date | None = None
-
-
-@dataclass(frozen=True)
 class RaiseDispute:
     contract_id: UUID
     raised_by: str
@@ -61,6 +51,9 @@ class ResolveDispute:
 
 @dataclass(frozen=True)
 class AmendContract:
+    """New amounts and term: an amendment of a registered contract, or the corrected
+    application (补正) of a case under review."""
+
     contract_id: UUID
     turnover: Decimal
     transaction_amount: Decimal

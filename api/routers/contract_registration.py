@@ -13,7 +13,7 @@ from api.auth import require
 from api.deps import LedgerDep, ViewsDep, accepted
 from api.schemas.common import WriteAccepted
 from api.schemas.trades import (
-    CorrectionCreate,
+    AmendmentCreate,
     DisputeCreate,
     DisputeDecision,
     RegistrationStepCreate,
@@ -59,11 +59,11 @@ def request_correction(contract_id: UUID, body: RegistrationStepCreate, principa
 
 
 @router.post(f"{CASE}/correction", response_model=WriteAccepted)
-def submit_correction(contract_id: UUID, body: CorrectionCreate, principal: Registrant,
+def submit_correction(contract_id: UUID, body: AmendmentCreate, principal: Registrant,
                       ledger: LedgerDep) -> WriteAccepted:
     """The corrected application; the clock starts again from its date."""
     outcome = ledger.submit_contract_correction(
-        t.SubmitCorrection(contract_id, **body.model_dump()), actor=principal.actor)
+        t.AmendContract(contract_id, **body.model_dump()), actor=principal.actor)
     return accepted(ledger, contract_id, outcome.position)
 
 

@@ -56,16 +56,6 @@ class RegistrationStepCreate(Strict):
     effective_date: EffectiveDate = None
 
 
-class CorrectionCreate(Strict):
-    """The corrected application (补正): its amounts and term as they now stand."""
-
-    turnover: Money
-    transaction_amount: Money
-    term_end: date | None = None
-    note: LongText = ""
-    effective_date: EffectiveDate = None
-
-
 class DisputeCreate(Strict):
     raised_by: Text = Field(description="who objects: a party's name or a member of the public")
     reason: Text
@@ -79,6 +69,8 @@ class DisputeDecision(Strict):
 
 
 class AmendmentCreate(Strict):
+    """New amounts and term (also the corrected application, 补正, of a case under review)."""
+
     turnover: Money
     transaction_amount: Money
     term_end: date | None = None

@@ -41,7 +41,7 @@ class ContractRegistrationCommands(LedgerCore):
 
         return self.execute(work)
 
-    def submit_contract_correction(self, cmd: t.SubmitCorrection, *,
+    def submit_contract_correction(self, cmd: t.AmendContract, *,
                                    actor: str) -> Outcome[None]:
         def work(uow: UnitOfWork) -> None:
             uow.get(TechContract, cmd.contract_id, "contract").submit_correction(

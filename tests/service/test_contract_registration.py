@@ -147,7 +147,7 @@ def test_a_correction_request_stops_the_clock_and_the_correction_restarts_it(
     with refused(world.ledger, "invalid_state_transition"):
         step(world, "request_contract_correction", contract_id, date(2026, 4, 13), "again")
     corrected = date(2026, 4, 20)
-    world.ledger.submit_contract_correction(t.SubmitCorrection(
+    world.ledger.submit_contract_correction(t.AmendContract(
         contract_id, Decimal("6000000.00"), Decimal("5000000.00"), None, "补充评估报告",
         corrected), actor="exchange")
     case = row(runtime, contract_id)
@@ -163,7 +163,7 @@ def test_a_corrected_amount_is_checked_like_the_original(world: World) -> None:
     contract_id = accept(world, world.terms("HT-1", (world.achievement(),)))
     step(world, "request_contract_correction", contract_id, ACCEPTED_ON, "金额有误")
     with refused(world.ledger, "transaction_amount_exceeds_turnover"):
-        world.ledger.submit_contract_correction(t.SubmitCorrection(
+        world.ledger.submit_contract_correction(t.AmendContract(
             contract_id, Decimal("10.00"), Decimal("20.00"), None, effective_date=ACCEPTED_ON),
             actor="exchange")
 

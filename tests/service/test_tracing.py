@@ -4,7 +4,6 @@ project with its outputs, and the timelines of a seller and of an expert."""
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -85,7 +84,7 @@ def live(runtime: Runtime) -> Story:
         enterprise, (world.achievement,), Decimal("800000.00"), Decimal("800000.00"), SIGNED,
         None, "新能源", exchange, PricingMethod.LISTING), effective_date=SIGNED),
         actor="exchange_operator:test")
-    cut = _pause()
+    cut = last_recorded(ledger)
     ledger.record_valuation(v.RecordValuation(ValuationReport(
         world.achievement, appraiser, "冀评报字〔2023〕第17号", ValuationMethod.INCOME,
         Decimal("1200000.00"), VALUED, "质押融资"), VALUED), actor="bank:test")
@@ -97,11 +96,14 @@ def live(runtime: Runtime) -> Story:
     return Story(runtime, world, enterprise, bank, cut)
 
 
-def _pause() -> datetime:
-    """A moment strictly between what was recorded before and what is recorded after."""
-    time.sleep(0.01)
-    moment = datetime.now(UTC)
-    time.sleep(0.01)
+def last_recorded(ledger: Ledger) -> datetime:
+    """When the latest event was recorded: `as_known_at` it, everything so far is known and
+    nothing recorded afterwards."""
+    head = ledger.recorder.max_notification_id()
+    assert head is not None
+    latest = ledger.recorder.select_notifications(start=head, limit=1)
+    event: Any = ledger.mapper.to_domain_event(latest[0])
+    moment: datetime = event.timestamp
     return moment
 
 
