@@ -1,11 +1,12 @@
-"""`techledger` command line: serve, rebuild, keys, import, demo."""
+"""`techledger` command line: serve, rebuild, keys, import, demo; relay, project, positions."""
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 from uuid import UUID
 
 import uvicorn
@@ -103,7 +104,40 @@ def demo(settings: Settings, *, then_serve: bool) -> None:
         serve(settings)
 
 
-def main(argv: Sequence[str] | None = None) -> None:
+def _distributed_commands(sub: Any) -> None:
+    sub.add_parser("relay", help="publish the ledger's events to Kafka (distributed mode)")
+    p_project = sub.add_parser("project", help="write the views from Kafka or from the log")
+    p_project.add_argument("--source", choices=["kafka", "log"], default="kafka")
+    p_positions = sub.add_parser("positions", help="the ledger head and each follower's position")
+    p_positions.add_argument("--check", help="exit 1 unless this follower (views, relay) keeps up")
+    p_positions.add_argument("--max-lag", type=int, default=10_000)
+
+
+def _relay(settings: Settings, _args: argparse.Namespace) -> int:
+    from api.distributed import run_relay
+
+    run_relay(settings)
+    return 0
+
+
+def _project(settings: Settings, args: argparse.Namespace) -> int:
+    from api.distributed import run_projector
+
+    run_projector(settings, args.source)
+    return 0
+
+
+def _positions(settings: Settings, args: argparse.Namespace) -> int:
+    from api.distributed import report_positions
+
+    return report_positions(settings, args.check, args.max_lag)
+
+
+DISTRIBUTED: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
+    "relay": _relay, "project": _project, "positions": _positions}
+
+
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="techledger", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     p_serve = sub.add_parser("serve", help="run the API with its followers (embedded default)")
@@ -125,7 +159,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     p_import.add_argument("what", choices=["trades"])
     p_import.add_argument("file", type=Path)
     p_import.add_argument("--actor", default="cli:import")
-    args = parser.parse_args(argv)
+    _distributed_commands(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = build_parser().parse_args(argv)
     settings = _settings(args)
     if args.command == "serve":
         serve(settings)
@@ -133,6 +172,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         rebuild(settings)
     elif args.command == "keys":
         create_key(settings, args.role, args.label, args.party)
+    elif args.command in DISTRIBUTED:
+        sys.exit(DISTRIBUTED[args.command](settings, args))
     elif args.command == "import":
         report = import_trades(settings, args.file, args.actor)
         sys.exit(1 if report.rejected else 0)

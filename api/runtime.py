@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from projections.base import Projection
 from projections.evaluations import Evaluations
 from projections.follower import Follower
 from projections.integrity import Integrity
@@ -14,7 +15,12 @@ from projections.tracing import Tracing
 from projections.trades import Trades
 from projections.valuations import Valuations
 from services.ledger import Ledger
+from services.persistence import ddl_lock
 from services.settings import Settings
+
+
+def all_projections() -> list[Projection]:
+    return [Registry(), LedgerIndex(), Evaluations(), Trades(), Valuations(), Integrity(), Tracing()]
 
 
 def open_views(settings: Settings) -> ViewDB:
@@ -34,11 +40,12 @@ class Runtime:
     def open(cls, settings: Settings, *, follow: bool = True) -> Runtime:
         """Open the ledger and views; with `follow`, run the follower as a thread."""
         ledger = Ledger(settings)
-        views = open_views(settings)
-        follower = Follower(ledger, views, [Registry(), LedgerIndex(), Evaluations(), Trades(),
-                                             Valuations(), Integrity(), Tracing()],
-                            page_size=settings.follower_page_size,
-                            idle_poll_s=settings.follower_idle_poll_s)
+        with ddl_lock(settings.database_url):  # the views' schema and tables (several workers)
+            views = open_views(settings)
+            follower = Follower(ledger, views, [Registry(), LedgerIndex(), Evaluations(),
+                                                 Trades(), Valuations(), Integrity(), Tracing()],
+                                page_size=settings.follower_page_size,
+                                idle_poll_s=settings.follower_idle_poll_s)
         ledger.on_write(follower.wake)
         if follow:
             follower.start()

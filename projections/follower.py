@@ -1,85 +1,43 @@
-"""Follow the notification log and apply events to views, tracking the position in the same
-transaction as the view rows (exactly-once effect, also when several processes follow)."""
+"""Follow the notification log and apply its events to the views, a page per transaction."""
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import sqlite3
 import threading
 from collections.abc import Sequence
-from typing import Any
 from uuid import UUID
 
 import psycopg
 from eventsourcing.application import Application
-from eventsourcing.persistence import Notification, PersistenceError
+from eventsourcing.persistence import PersistenceError
 
-from projections.base import Applied, Handler, Projection
-from projections.store import Tx, ViewDB
+from projections.applier import ViewApplier
+from projections.base import Projection
+from projections.store import ViewDB
 
 log = logging.getLogger(__name__)
 # Errors of the event store or the view database that a retry may outlive.
 TRANSIENT = (sqlite3.Error, psycopg.Error, PersistenceError)
 
-TRACKING_DDL = "CREATE TABLE IF NOT EXISTS view_tracking (name TEXT PRIMARY KEY, position BIGINT)"
-# The DDL the views were built with: when the code's DDL differs, the views are rebuilt.
-SCHEMA_DDL = "CREATE TABLE IF NOT EXISTS view_schema (name TEXT PRIMARY KEY, fingerprint TEXT)"
 
-
-class Follower:
-    """Reads pages of notifications after its tracked position; one view transaction per page."""
+class Follower(ViewApplier):
+    """Reads pages of notifications after its tracked position; one view transaction per page.
+    Several processes may follow at once: each re-reads the position under lock."""
 
     def __init__(self, app: Application[UUID], db: ViewDB, projections: Sequence[Projection],
                  *, name: str = "views", page_size: int = 1000, idle_poll_s: float = 0.2) -> None:
+        super().__init__(db, projections, name=name)
         self.app = app
-        self.db = db
-        self.projections = projections
-        self.name = name
         self.page_size = page_size
         self.idle_poll_s = idle_poll_s
-        self._handlers: dict[type, list[Handler]] = {}
-        for projection in projections:
-            for event_class, handler in projection.handlers().items():
-                self._handlers.setdefault(event_class, []).append(handler)
         self._wake = threading.Event()
         self._stop = threading.Event()
-        self._advanced = threading.Condition()
         self._thread: threading.Thread | None = None
-        self.create_views()
-        self.position = self._tracked()
-
-    def create_views(self) -> None:
-        """Create missing views; views built by another version of the DDL are dropped, and
-        their position forgotten, so they are built again from the log."""
-        fingerprint = hashlib.sha256("\n".join(
-            statement for projection in self.projections for statement in projection.ddl
-        ).encode()).hexdigest()
-        with self.db.write() as tx:
-            tx.execute(TRACKING_DDL)
-            tx.execute(SCHEMA_DDL)
-            tx.execute("INSERT INTO view_schema (name, fingerprint) VALUES (?, '') "
-                       "ON CONFLICT (name) DO NOTHING", (self.name,))
-            # Locked, so that processes starting together decide one after the other.
-            rows = tx.execute("SELECT fingerprint FROM view_schema WHERE name = ?"
-                              f"{self.db.lock_clause}", (self.name,))
-            if rows[0]["fingerprint"] != fingerprint:
-                for projection in self.projections:
-                    projection.drop(tx)
-                tx.execute("DELETE FROM view_tracking WHERE name = ?", (self.name,))
-                tx.execute("UPDATE view_schema SET fingerprint = ? WHERE name = ?",
-                           (fingerprint, self.name))
-            for projection in self.projections:
-                projection.create(tx)
 
     def rebuild(self) -> int:
         """Drop and recreate every view, then replay the whole log. Returns the position."""
-        with self.db.write() as tx:
-            for projection in self.projections:
-                projection.drop(tx)
-            tx.execute("DELETE FROM view_tracking WHERE name = ?", (self.name,))
-        self.create_views()
-        self.position = 0
+        self.drop_views()
         return self.catch_up()
 
     def catch_up(self) -> int:
@@ -92,7 +50,8 @@ class Follower:
         self._wake.set()
 
     def wait_for(self, position: int, timeout: float) -> bool:
-        """Block until the views reflect `position` (read-your-writes); False on timeout."""
+        if self._thread is None:  # not following: another process feeds these views
+            return super().wait_for(position, timeout)
         self.wake()
         with self._advanced:
             return self._advanced.wait_for(lambda: self.position >= position, timeout)
@@ -101,6 +60,11 @@ class Follower:
         self._thread = threading.Thread(target=self._run, name=f"follower-{self.name}",
                                         daemon=True)
         self._thread.start()
+
+    def join(self) -> None:
+        """Wait until the follower thread ends (after `stop()`)."""
+        while self._thread is not None and self._thread.is_alive():
+            self._thread.join(0.5)
 
     def stop(self) -> None:
         self._stop.set()
@@ -125,37 +89,15 @@ class Follower:
         notifications = self.app.recorder.select_notifications(
             start=self.position, limit=self.page_size, inclusive_of_start=False)
         if not notifications:
-            self.position = max(self.position, self._tracked())
+            self.advanced(self.tracked())
             return False
         with self.db.write() as tx:
             # Another process may have applied some of these already: re-read under lock.
-            done = self._tracked(tx)
-            fresh = [n for n in notifications if n.id > done]
-            for notification in fresh:
-                self._apply(tx, notification)
+            done = self.tracked(tx)
+            for notification in notifications:
+                if notification.id > done:
+                    self.apply(tx, notification.id, self.app.mapper.to_domain_event(notification))
             last = max(done, notifications[-1].id)
-            tx.execute("DELETE FROM view_tracking WHERE name = ?", (self.name,))
-            tx.execute("INSERT INTO view_tracking (name, position) VALUES (?, ?)",
-                       (self.name, last))
-        with self._advanced:
-            self.position = last
-            self._advanced.notify_all()
+            self.mark(tx, last)
+        self.advanced(last)
         return True
-
-    def _apply(self, tx: Tx, notification: Notification) -> None:
-        event: Any = self.app.mapper.to_domain_event(notification)
-        handlers = self._handlers.get(type(event), ())
-        applied = Applied(event, notification.id, event.timestamp)
-        for handler in handlers:
-            handler(tx, applied)
-        for handler in self._handlers.get(object, ()):
-            handler(tx, applied)
-
-    def _tracked(self, tx: Tx | None = None) -> int:
-        sql = f"SELECT position FROM view_tracking WHERE name = ?{self.db.lock_clause}"
-        if tx is not None:
-            rows = tx.execute(sql, (self.name,))
-        else:
-            with self.db.read() as reader:
-                rows = reader.execute(sql, (self.name,))
-        return int(rows[0]["position"]) if rows else 0

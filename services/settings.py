@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -36,6 +37,24 @@ class Settings(BaseSettings):
     aggregate_cache_size: int = 10_000
     key_cache_ttl_s: float = 5.0
     registry_timezone: str = "Asia/Shanghai"
+    # Where the API's views come from: its own log follower, or `techledger project --source kafka`.
+    views_source: Literal["log", "kafka"] = "log"
+
+    # Kafka distribution (`techledger relay`, `techledger project --source kafka`).
+    kafka_bootstrap_servers: str = "localhost:9092"
+    kafka_topic_prefix: str = "techledger"
+    kafka_partitions: int = 3  # per-domain topics, keyed by aggregate id
+    # The views join across aggregates, so they are applied in ledger order: one partition keeps
+    # that order for free; more also work (the chain header orders them) but workers take turns.
+    kafka_all_events_partitions: int = 1
+    kafka_replication_factor: int = 1
+    kafka_retention_ms: int = 7 * 24 * 3600 * 1000
+    kafka_linger_ms: int = 5
+    kafka_request_timeout_ms: int = 30_000
+    kafka_consumer_group: str = "techledger-projector"
+    kafka_max_poll_interval_ms: int = 300_000
+    kafka_session_timeout_ms: int = 10_000
+    kafka_heartbeat_interval_ms: int = 3_000
 
     @property
     def events_path(self) -> Path:

@@ -15,6 +15,7 @@ from api.runtime import Runtime
 from services.settings import Settings
 
 EXTERNAL_PG = "TECHLEDGER_TEST_DATABASE_URL"
+pytest_plugins = ["tests.kafka_broker"]
 
 
 @pytest.fixture(scope="session")
