@@ -48,7 +48,8 @@ def serve(settings: Settings) -> None:
     print(f"data: {_where(settings)}", flush=True)
     if settings.workers > 1:
         uvicorn.run("api.app:app_factory", factory=True, host=settings.host, port=settings.port,
-                    workers=settings.workers, log_level="warning")
+                    workers=settings.workers, log_level="warning",
+                    timeout_worker_healthcheck=settings.worker_healthcheck_timeout_s)
     else:
         uvicorn.run(create_app(settings), host=settings.host, port=settings.port,
                     log_level="warning")

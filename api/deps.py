@@ -73,7 +73,7 @@ PagingDep = Annotated[Paging, Depends(get_paging)]
 def page_of(items: list[dict[str, Any]], total: int, paging: Paging,
             runtime: Runtime) -> dict[str, Any]:
     return {"items": items, "total": total, "page": paging.page, "page_size": paging.page_size,
-            "views_position": runtime.follower.position}
+            "views_position": runtime.follower.views_position()}
 
 
 def written_at(ledger: Ledger, position: int | None) -> int:

@@ -16,6 +16,7 @@ from projections.positions import Positions
 from services.integration_events import IntegrationEvent, event_mapper
 from services.kafka_topics import ensure_topics
 from services.ledger import Ledger
+from services.persistence import ddl_lock
 from services.relay import Relay
 from services.settings import Settings
 from services.singleton import only_instance
@@ -59,7 +60,8 @@ def kafka_projector(settings: Settings) -> KafkaProjector:
         event = IntegrationEvent.decode(value)
         return Chained(event.position, event.previous_position, event.to_domain_event(mapper))
 
-    views = ViewApplier(open_views(settings), all_projections())
+    with ddl_lock(settings.database_url):  # workers may start together (api/runtime.py)
+        views = ViewApplier(open_views(settings), all_projections())
     return KafkaProjector(views, consumer, topics.all_events, decode,
                           batch_size=settings.follower_page_size)
 

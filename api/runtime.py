@@ -38,16 +38,16 @@ class Runtime:
 
     @classmethod
     def open(cls, settings: Settings, *, follow: bool = True) -> Runtime:
-        """Open the ledger and views; with `follow`, run the follower as a thread."""
+        """Open the ledger and views; with `follow`, run the follower as a thread, unless the
+        views come from Kafka (`views_source`), where the follower only watches their position."""
         ledger = Ledger(settings)
         with ddl_lock(settings.database_url):  # the views' schema and tables (several workers)
             views = open_views(settings)
-            follower = Follower(ledger, views, [Registry(), LedgerIndex(), Evaluations(),
-                                                 Trades(), Valuations(), Integrity(), Tracing()],
+            follower = Follower(ledger, views, all_projections(),
                                 page_size=settings.follower_page_size,
                                 idle_poll_s=settings.follower_idle_poll_s)
         ledger.on_write(follower.wake)
-        if follow:
+        if follow and settings.views_source == "log":
             follower.start()
         return cls(settings, ledger, views, follower)
 

@@ -56,6 +56,12 @@ class Follower(ViewApplier):
         with self._advanced:
             return self._advanced.wait_for(lambda: self.position >= position, timeout)
 
+    def views_position(self) -> int:
+        """How far the views are; read from the store when another process feeds them."""
+        if self._thread is None:
+            self.advanced(self.tracked())
+        return self.position
+
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name=f"follower-{self.name}",
                                         daemon=True)

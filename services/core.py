@@ -15,7 +15,7 @@ from eventsourcing.persistence import Transcoder
 
 from domain.errors import DomainError
 from services.executor import DirectExecutor, GroupCommitExecutor
-from services.persistence import event_store_env
+from services.persistence import ddl_lock, event_store_env
 from services.settings import Settings, get_settings
 from services.transcoder import OrjsonTranscoder
 from services.uow import Outcome, Work
@@ -30,7 +30,8 @@ class LedgerCore(Application[UUID]):
 
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings or get_settings()
-        super().__init__(env=event_store_env(self.settings))
+        with ddl_lock(self.settings.database_url):  # the recorder creates its tables
+            super().__init__(env=event_store_env(self.settings))
         self.executor: DirectExecutor | GroupCommitExecutor
         if self.settings.group_commit:
             self.executor = GroupCommitExecutor(

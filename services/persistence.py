@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import psycopg
 from psycopg.conninfo import conninfo_to_dict
 
 from services.settings import Settings
+
+# pg_advisory_lock key taken while a process creates (or checks) its tables and functions.
+DDL_LOCK_KEY = 0x7465636C6467  # "techldg"
 
 
 def event_store_env(settings: Settings) -> dict[str, str]:
@@ -39,3 +46,21 @@ def postgres_env(url: str, settings: Settings) -> dict[str, str]:
         "POSTGRES_LOCK_TIMEOUT": "5",
         "POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT": "10",
     }
+
+
+@contextmanager
+def ddl_lock(url: str | None) -> Iterator[None]:
+    """Serialise schema creation among processes starting together on one PostgreSQL database.
+
+    Concurrent `CREATE TABLE IF NOT EXISTS` or `CREATE OR REPLACE FUNCTION` (run by every
+    eventsourcing recorder at start) fail with a unique violation or "tuple concurrently
+    updated": `techledger serve --workers N` starts N processes at once. No-op without a URL."""
+    if url is None:
+        yield
+        return
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("SELECT pg_advisory_lock(%s)", (DDL_LOCK_KEY,))
+        try:
+            yield
+        finally:
+            conn.execute("SELECT pg_advisory_unlock(%s)", (DDL_LOCK_KEY,))

@@ -24,6 +24,9 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = 1
+    # uvicorn replaces a worker that has not answered within this; workers starting together on
+    # PostgreSQL create their tables one after the other (services/persistence.py ddl_lock).
+    worker_healthcheck_timeout_s: int = 30
 
     max_body_bytes: int = 1_048_576
     import_max_body_bytes: int = 67_108_864  # bulk imports (/v1/imports/...)

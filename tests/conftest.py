@@ -35,13 +35,25 @@ def pg_server_url() -> Iterator[str]:
         server.cleanup()
 
 
+def create_database(server_url: str) -> str:
+    """Create a fresh, empty database on the server; return its URL."""
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return psycopg.conninfo.make_conninfo(server_url, dbname=name)
+
+
+def drop_database(server_url: str, url: str) -> None:
+    """Drop a database made by `create_database`, closing any connection left to it."""
+    name = psycopg.conninfo.conninfo_to_dict(url)["dbname"]
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 @pytest.fixture
 def pg_url(pg_server_url: str) -> str:
     """A fresh, empty database on the test server for one test."""
-    name = f"t_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(pg_server_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return psycopg.conninfo.make_conninfo(pg_server_url, dbname=name)
+    return create_database(pg_server_url)
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

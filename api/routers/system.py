@@ -17,7 +17,7 @@ router = APIRouter(prefix="/v1", tags=["system"])
 def health(runtime: RuntimeDep) -> dict[str, Any]:
     """Liveness, the ledger's head position and how far the views have caught up."""
     head = int(runtime.ledger.recorder.max_notification_id() or 0)
-    return {"status": "ok", "ledger_position": head, "views_position": runtime.follower.position,
+    return {"status": "ok", "ledger_position": head, "views_position": runtime.follower.views_position(),
             "store": "postgresql" if runtime.settings.uses_postgres else "sqlite"}
 
 

@@ -27,13 +27,16 @@ def test_a_case_from_acceptance_to_completion(api: Api, market: Market) -> None:
     assert held["code"] == "registration_on_hold"
     case(api, cid, "disputes/1/decision", {"upheld": False, "note": "异议不成立",
                                            "effective_date": "2026-04-16"})
-    case(api, cid, "correction-request", {"reason": "缺少定价依据", "effective_date": "2026-04-16"})
-    backlog = get(api, "/v1/contract-registrations/backlog", Role.REGISTRAR, as_of="2026-04-17")
+    asked = case(api, cid, "correction-request", {"reason": "缺少定价依据",
+                                                  "effective_date": "2026-04-16"})
+    backlog = get(api, "/v1/contract-registrations/backlog", Role.REGISTRAR, as_of="2026-04-17",
+                  wait_for_position=asked["position"])
     assert [(c["stage"], c["working_days_left"]) for c in backlog["items"]] == [
         ("awaiting_correction", None)]
-    case(api, cid, "correction", {"turnover": "500000.00", "transaction_amount": "450000.00",
-                                  "term_end": "2028-03-31", "effective_date": "2026-04-20"})
-    backlog = get(api, "/v1/contract-registrations/backlog", Role.AUDITOR, as_of="2026-04-20")
+    corrected = case(api, cid, "correction", {"turnover": "500000.00", "transaction_amount":
+                     "450000.00", "term_end": "2028-03-31", "effective_date": "2026-04-20"})
+    backlog = get(api, "/v1/contract-registrations/backlog", Role.AUDITOR, as_of="2026-04-20",
+                  wait_for_position=corrected["position"])
     # Disputed once: 30 working days from the corrected application (20 April → 3 June).
     assert [(c["stage"], c["due_on"]) for c in backlog["items"]] == [("ready", "2026-06-03")]
     done = case(api, cid, "completion", {"effective_date": "2026-04-21"})

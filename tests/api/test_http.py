@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -16,7 +17,9 @@ from tests.factories import credit_code
 
 
 class Api:
-    def __init__(self, client: TestClient, keys: dict[Role, str]) -> None:
+    """A client of the API (in process, or a real server: tests/integration) and a key per role."""
+
+    def __init__(self, client: httpx.Client, keys: dict[Role, str]) -> None:
         self.client = client
         self.keys = keys
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
 import sys
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -19,21 +21,27 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(data_dir: Path, port: int, *options: str) -> subprocess.Popen[bytes]:
-    """`techledger serve` in a subprocess, returned once it answers /v1/health."""
-    env = {**os.environ, "TECHLEDGER_DATA_DIR": str(data_dir)}
+def start_server(data_dir: Path, port: int, *options: str, env: Mapping[str, str] | None = None,
+                 log: Path | None = None) -> subprocess.Popen[bytes]:
+    """`techledger serve` in a subprocess, returned once it answers /v1/health.
+
+    `env` adds variables (e.g. TECHLEDGER_DATABASE_URL); `log` receives its stderr."""
+    environment = {**os.environ, "TECHLEDGER_DATA_DIR": str(data_dir), **(env or {})}
     command = [sys.executable, "-m", "api.cli", "serve", "--port", str(port), *options]
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
+    with contextlib.ExitStack() as stack:
+        stderr = stack.enter_context(log.open("wb")) if log else subprocess.DEVNULL
+        process = subprocess.Popen(command, env=environment, stdout=subprocess.DEVNULL,
+                                   stderr=stderr)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and process.poll() is None:
         try:
             if httpx.get(f"http://127.0.0.1:{port}/v1/health", timeout=1).status_code == 200:
                 return process
         except httpx.TransportError:
             time.sleep(0.1)
     process.kill()
-    raise AssertionError("server did not start")
+    process.wait()
+    raise AssertionError("server did not start" + (f"; see {log}" if log else ""))
 
 
 def body(owner: str, n: int) -> dict[str, Any]:

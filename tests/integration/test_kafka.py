@@ -14,15 +14,19 @@ from uuid import UUID
 
 import orjson
 import pytest
+from fastapi.testclient import TestClient
 
+from api.app import create_app
 from api.demo_data import load_demo
 from api.distributed import kafka_projector, positions, report_positions
 from api.runtime import Runtime, open_views
+from domain.access import Role
 from projections.positions import Positions
 from services.integration_events import SCHEMA_VERSION, IntegrationEvent
 from services.ledger import Ledger
 from services.relay import RELAY_TRACKING, Relay
 from services.settings import Settings
+from tests.api.test_http import achievement_body, party_body
 from tests.factories import register, university
 from tests.integration.kafka_readers import dump_views, read_topic
 
@@ -205,3 +209,25 @@ def test_postgres_ledger_with_position_gaps_projects_the_same_views(
         assert dump_views(views) == log_built_views(settings)
     finally:
         views.close()
+
+
+def test_api_in_kafka_mode_reads_what_the_projector_wrote(kafka_settings: Settings) -> None:
+    """views_source=kafka: the API does not follow the log; its reads wait for the projector."""
+    settings = kafka_settings.model_copy(update={"views_source": "kafka",
+                                                 "read_wait_timeout_s": 0.5})
+    with Ledger(settings) as ledger:
+        key = ledger.issue_api_key(Role.REGISTRAR, "kafka mode")
+    registrar = {"Authorization": f"Bearer {key}"}
+    with TestClient(create_app(settings)) as client:
+        party = client.post("/v1/parties", json=party_body(), headers=registrar).json()
+        created = client.post("/v1/achievements", json=achievement_body(party["id"]),
+                              headers={**registrar, "Idempotency-Key": "kafka-mode-1"}).json()
+        wait = {"wait_for_position": created["position"]}
+        behind = client.get("/v1/achievements", params=wait)
+        assert (behind.status_code, behind.json()["code"]) == (503, "views_behind")
+        with Ledger(settings) as ledger:
+            head = relay_everything(ledger, settings).position
+        project_from_kafka(settings, head, workers=1)
+        page = client.get("/v1/achievements", params=wait).json()
+        assert [item["id"] for item in page["items"]] == [created["id"]]
+        assert page["views_position"] == head
