@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -9,9 +10,6 @@ import psycopg
 from psycopg.conninfo import conninfo_to_dict
 
 from services.settings import Settings
-
-# pg_advisory_lock key taken while a process creates (or checks) its tables and functions.
-DDL_LOCK_KEY = 0x7465636C6467  # "techldg"
 
 
 def event_store_env(settings: Settings) -> dict[str, str]:
@@ -49,6 +47,19 @@ def postgres_env(url: str, settings: Settings) -> dict[str, str]:
 
 
 @contextmanager
+def advisory_lock(url: str, name: str) -> Iterator[None]:
+    """A PostgreSQL session-level advisory lock named `name`, held for the block; the server
+    releases it when the holder's connection ends, even if the process was killed."""
+    key = zlib.crc32(f"techledger:{name}".encode())
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("SELECT pg_advisory_lock(%s)", (key,))
+        try:
+            yield
+        finally:
+            conn.execute("SELECT pg_advisory_unlock(%s)", (key,))
+
+
+@contextmanager
 def ddl_lock(url: str | None) -> Iterator[None]:
     """Serialise schema creation among processes starting together on one PostgreSQL database.
 
@@ -58,9 +69,5 @@ def ddl_lock(url: str | None) -> Iterator[None]:
     if url is None:
         yield
         return
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("SELECT pg_advisory_lock(%s)", (DDL_LOCK_KEY,))
-        try:
-            yield
-        finally:
-            conn.execute("SELECT pg_advisory_unlock(%s)", (DDL_LOCK_KEY,))
+    with advisory_lock(url, "ddl"):
+        yield

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import fcntl
-import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-import psycopg
-
+from services.persistence import advisory_lock
 from services.settings import Settings
 
 
@@ -17,10 +15,8 @@ def only_instance(settings: Settings, name: str) -> Iterator[None]:
     """Hold an exclusive lock named `name` for the lifetime of the block: a PostgreSQL advisory
     lock on the ledger's database, or a file lock beside the SQLite files. Either is released
     by the operating system or the server when the holder dies, even by SIGKILL."""
-    key = zlib.crc32(f"techledger:{name}".encode())
     if settings.database_url is not None:
-        with psycopg.connect(settings.database_url, autocommit=True) as conn:
-            conn.execute("SELECT pg_advisory_lock(%s)", (key,))
+        with advisory_lock(settings.database_url, name):
             yield
         return
     settings.data_dir.mkdir(parents=True, exist_ok=True)
