@@ -1,5 +1,6 @@
 # One image for every techledger process: `techledger serve` (the default), `techledger relay`,
-# `techledger project --source kafka`, `techledger positions ...` (docker-compose.yml).
+# `techledger project --source kafka`, `techledger notary`, `techledger positions ...`
+# (docker-compose.yml). /keys holds the notary's signing key (a named volume in compose).
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -17,8 +18,8 @@ COPY api ./api
 COPY bench ./bench
 RUN pip install . \
     && useradd --create-home --uid 10001 techledger \
-    && mkdir -p /app/data \
-    && chown techledger /app/data
+    && mkdir -p /app/data /keys \
+    && chown techledger /app/data /keys
 
 # Embedded mode keeps its SQLite files in ./data (/app/data); distributed mode uses PostgreSQL.
 USER techledger

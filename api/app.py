@@ -25,6 +25,7 @@ from api.routers import (
     statistics,
     system,
     tracing,
+    transparency,
     valuations,
 )
 from api.runtime import Runtime
@@ -57,7 +58,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     problems.install(app)
     for module in (system, parties, projects, achievements, evaluations, library, imports,
                    contracts, contract_registration, pledges, statistics, valuations, integrity,
-                   tracing, post_evaluation):
+                   tracing, post_evaluation, transparency):
         app.include_router(module.router)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes,
                        import_max_bytes=settings.import_max_body_bytes)

@@ -13,6 +13,7 @@ import uvicorn
 
 from api.app import create_app
 from api.cli_import import import_trades
+from api.cli_notary import add_commands as add_notary_commands
 from api.runtime import Runtime
 from domain.access import Role
 from services.ledger import Ledger
@@ -100,7 +101,12 @@ def demo(settings: Settings, *, then_serve: bool) -> None:
           f"  {base}/v1/statistics/trades/flows?jjj_only=true   (京津冀 flows, with a key)\n"
           f"  {base}/v1/post-evaluation/grades?window_months=12   (后评价, auditor key; &format=csv)\n"
           f"  {base}/v1/integrity/blacklist?as_of=2026-11-20   (with a key)\n"
-          f"  {base}/v1/public/blacklist   (no key)")
+          f"  {base}/v1/public/blacklist   (no key)\n"
+          f"  {base}/v1/ledger/checkpoint?format=note   (transparency log: signed checkpoint, no key)\n"
+          f"  {base}/v1/achievements/{summary.library_achievement_id}/history?receipt=true"
+          "   (auditor key; save it and check offline: techledger verify-receipt FILE "
+          "--public-key KEY)\n"
+          "  techledger verify   (recompute the log from the stored events)")
     if then_serve:
         serve(settings)
 
@@ -112,6 +118,24 @@ def _distributed_commands(sub: Any) -> None:
     p_positions = sub.add_parser("positions", help="the ledger head and each follower's position")
     p_positions.add_argument("--check", help="exit 1 unless this follower (views, relay) keeps up")
     p_positions.add_argument("--max-lag", type=int, default=10_000)
+
+
+def _notary(settings: Settings, args: argparse.Namespace) -> int:
+    from api.cli_notary import run_notary
+
+    return run_notary(settings, args)
+
+
+def _verify(settings: Settings, args: argparse.Namespace) -> int:
+    from api.cli_notary import verify
+
+    return verify(settings, args)
+
+
+def _verify_receipt(settings: Settings, args: argparse.Namespace) -> int:
+    from api.cli_notary import verify_receipt_file
+
+    return verify_receipt_file(settings, args)
 
 
 def _relay(settings: Settings, _args: argparse.Namespace) -> int:
@@ -135,7 +159,8 @@ def _positions(settings: Settings, args: argparse.Namespace) -> int:
 
 
 DISTRIBUTED: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
-    "relay": _relay, "project": _project, "positions": _positions}
+    "relay": _relay, "project": _project, "positions": _positions, "notary": _notary,
+    "verify": _verify, "verify-receipt": _verify_receipt}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -161,6 +186,7 @@ def build_parser() -> argparse.ArgumentParser:
     p_import.add_argument("file", type=Path)
     p_import.add_argument("--actor", default="cli:import")
     _distributed_commands(sub)
+    add_notary_commands(sub)
     return parser
 
 

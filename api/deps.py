@@ -54,6 +54,8 @@ def read_views(
 
 
 ViewsDep = Annotated[Tx, Depends(read_views)]
+Receipt = Annotated[bool, Query(description="return a verifiable receipt: the answer, the events "
+                                "it rests on with inclusion proofs, and a signed checkpoint")]
 
 
 @dataclass(frozen=True)

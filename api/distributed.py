@@ -9,10 +9,11 @@ from typing import Any
 import orjson
 from kafka import KafkaConsumer
 
-from api.runtime import Runtime, all_projections, open_views
+from api.runtime import Runtime, all_projections, open_notary_db, open_views
 from projections.applier import ViewApplier
 from projections.kafka_source import Chained, KafkaProjector
 from projections.positions import Positions
+from services import notary_store
 from services.integration_events import IntegrationEvent, event_mapper
 from services.kafka_topics import ensure_topics
 from services.ledger import Ledger
@@ -90,11 +91,15 @@ def positions(settings: Settings) -> dict[str, Any]:
     """The ledger's head and every tracked position, with how far each is behind."""
     with Ledger(settings.model_copy(update={"group_commit": False})) as ledger:
         head = ledger.recorder.max_notification_id() or 0
-    views = open_views(settings)
+    views, notary = open_views(settings), open_notary_db(settings)
     try:
         tracked = Positions(views).all()
+        notary_store.create(notary)
+        with notary.read() as tx:
+            tracked["notary"] = notary_store.state(tx).position
     finally:
         views.close()
+        notary.close()
     return {"head": head, "tracked": {name: {"position": position, "lag": head - position}
                                       for name, position in tracked.items()}}
 

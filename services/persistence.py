@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import sqlite3
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import psycopg
+from eventsourcing.persistence import PersistenceError
 from psycopg.conninfo import conninfo_to_dict
 
 from services.settings import Settings
+
+# Database failures a follower may outlive by trying again from its committed position.
+TRANSIENT = (sqlite3.Error, psycopg.Error, PersistenceError)
 
 
 def event_store_env(settings: Settings) -> dict[str, str]:

@@ -6,26 +6,24 @@ position."""
 from __future__ import annotations
 
 import logging
-import sqlite3
 import threading
 from typing import Protocol
 from uuid import UUID
 
-import psycopg
 from eventsourcing.application import Application
-from eventsourcing.persistence import PersistenceError
 from kafka import KafkaProducer
 from kafka.errors import KafkaError
 
 from services.integration_events import IntegrationEvent
 from services.kafka_topics import Topics, ensure_topics
+from services.persistence import TRANSIENT
 from services.settings import Settings
 
 log = logging.getLogger(__name__)
 RELAY_TRACKING = "relay"
 RETRY_PAUSE_S = 1.0
 # Failures a retry from the committed position may outlive: the broker's, or the databases'.
-RETRYABLE = (KafkaError, sqlite3.Error, psycopg.Error, PersistenceError)
+RETRYABLE = (KafkaError, *TRANSIENT)
 
 
 class PositionStore(Protocol):

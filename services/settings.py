@@ -43,6 +43,14 @@ class Settings(BaseSettings):
     # Where the API's views come from: its own log follower, or `techledger project --source kafka`.
     views_source: Literal["log", "kafka"] = "log"
 
+    # Transparency log (RFC 6962 Merkle tree over the ledger order, signed checkpoints).
+    # `notary_thread`: the API process runs the notary; false when `techledger notary` runs apart.
+    notary_thread: bool = True
+    notary_schema: str = "techledger_notary"
+    notary_origin: str = "techledger.local/ledger"
+    notary_key_path: Path | None = None  # default: <data_dir>/notary.key (created on first run)
+    checkpoint_interval_s: float = 2.0
+
     # Kafka distribution (`techledger relay`, `techledger project --source kafka`).
     kafka_bootstrap_servers: str = "localhost:9092"
     kafka_topic_prefix: str = "techledger"
@@ -66,6 +74,14 @@ class Settings(BaseSettings):
     @property
     def views_path(self) -> Path:
         return self.data_dir / "views.sqlite"
+
+    @property
+    def notary_path(self) -> Path:
+        return self.data_dir / "notary.sqlite"
+
+    @property
+    def notary_key_file(self) -> Path:
+        return self.notary_key_path or self.data_dir / "notary.key"
 
     @property
     def uses_postgres(self) -> bool:

@@ -13,12 +13,14 @@ from api.deps import (
     IdempotencyKey,
     LedgerDep,
     PagingDep,
+    Receipt,
     RuntimeDep,
     ViewsDep,
     accepted,
     created,
     page_of,
 )
+from api.receipts import build_receipt
 from api.schemas.achievements import (
     AchievementCreate,
     CancellationCreate,
@@ -151,11 +153,16 @@ def get_achievement(achievement_id: UUID, views: ViewsDep) -> dict[str, Any]:
             "technology_managers": manager_engagements(views, str(achievement_id))}
 
 
-@router.get("/{achievement_id}/history")
-def achievement_history(achievement_id: UUID, views: ViewsDep, _: Anyone
-                        ) -> list[dict[str, object]]:
-    """Its events in order: ledger position, effective date, recording time, actor, content."""
+@router.get("/{achievement_id}/history", response_model=None)
+def achievement_history(achievement_id: UUID, views: ViewsDep, runtime: RuntimeDep, _: Anyone,
+                        receipt: Receipt = False) -> list[dict[str, object]] | dict[str, Any]:
+    """Its events in order: ledger position, effective date, recording time, actor, content.
+    With `receipt=true`: a receipt proving each event against a signed checkpoint."""
     entries = history(views, str(achievement_id))
     if not entries:
         raise NotFound("achievement", achievement_id)
+    if receipt:
+        question = {"endpoint": "/v1/achievements/{id}/history", "id": str(achievement_id)}
+        return build_receipt(runtime, views, question, entries, [str(achievement_id)])
     return entries
+

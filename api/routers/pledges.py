@@ -13,8 +13,9 @@ from fastapi import APIRouter, Depends, Query, Response
 from pydantic import AwareDatetime
 
 from api.auth import require
-from api.deps import IdempotencyKey, LedgerDep, ViewsDep, accepted, created
+from api.deps import IdempotencyKey, LedgerDep, Receipt, RuntimeDep, ViewsDep, accepted, created
 from api.problems import ApiProblem
+from api.receipts import build_receipt
 from api.schemas.common import WriteAccepted
 from api.schemas.trades import (
     ConsentCreate,
@@ -153,6 +154,27 @@ def pledge_status(
     return q.pledge_status(views, achievement_id=str(achievement_id) if achievement_id else None,
                            patent_number=number, as_of=as_of or ledger.today(),
                            known_at=known_at)
+
+
+@router.get("/v1/achievements/{achievement_id}/pledge-status", response_model=None)
+def achievement_pledge_status(
+    achievement_id: UUID, views: ViewsDep, runtime: RuntimeDep, _: Inquirer,
+    as_of: AsOf = None, receipt: Receipt = False,
+) -> dict[str, Any]:
+    """Is it pledged on `as_of` (default today)? With `receipt=true`: a receipt with the events
+    of the achievement and of every pledge that ever named it, proved against a checkpoint."""
+    day = as_of or runtime.ledger.today()
+    answer = q.pledge_status(views, achievement_id=str(achievement_id), patent_number=None,
+                           as_of=day, known_at=None)
+    if not receipt:
+        return answer
+    answer.pop("views_position")  # how far the views were is not a claim about the ledger
+    pledges = [r["pledge_id"] for r in views.execute(
+        "SELECT DISTINCT pledge_id FROM pledge_intervals WHERE achievement_id = ? "
+        "ORDER BY pledge_id", (str(achievement_id),))]
+    question = {"endpoint": "/v1/achievements/{id}/pledge-status", "id": str(achievement_id),
+                "as_of": day.isoformat()}
+    return build_receipt(runtime, views, question, answer, [str(achievement_id), *pledges])
 
 
 @router.get("/v1/banks/{bank_id}/pledges")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import httpx
@@ -30,13 +31,19 @@ class Api:
         return int(self.client.get("/v1/health").json()["ledger_position"])
 
 
-@pytest.fixture
-def api(sqlite_settings: Settings) -> Iterator[Api]:
-    settings = sqlite_settings.model_copy(update={"max_body_bytes": 20_000})
+@contextmanager
+def api_on(settings: Settings) -> Iterator[Api]:
+    """The app in process on `settings`, with a key per role."""
     with Ledger(settings) as ledger:
         keys = {role: ledger.issue_api_key(role, f"test {role.value}") for role in Role}
     with TestClient(create_app(settings)) as client:
         yield Api(client, keys)
+
+
+@pytest.fixture
+def api(sqlite_settings: Settings) -> Iterator[Api]:
+    with api_on(sqlite_settings.model_copy(update={"max_body_bytes": 20_000})) as opened:
+        yield opened
 
 
 def party_body(serial: int = 1) -> dict[str, Any]:

@@ -27,7 +27,7 @@ from services.settings import Settings
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = Path(__file__).with_name("compose_spec.json")
 PREFIX = "TECHLEDGER_"
-APP_SERVICES = ("api", "relay", "projector")
+APP_SERVICES = ("api", "relay", "projector", "notary")
 ALL_SERVICES = ("postgres", "kafka", *APP_SERVICES)
 
 
@@ -258,7 +258,8 @@ def test_every_service_has_a_healthcheck(name: str) -> None:
     assert check.get("test") and check["test"] != ["NONE"], f"{name} has no health check"
 
 
-@pytest.mark.parametrize(("name", "position"), [("relay", "relay"), ("projector", "views")])
+@pytest.mark.parametrize(("name", "position"), [("relay", "relay"), ("projector", "views"),
+                                               ("notary", "notary")])
 def test_followers_are_healthy_when_their_position_is_caught_up(name: str, position: str) -> None:
     test = services()[name]["healthcheck"]["test"]
     assert test[:-1] == ["CMD", "techledger", "positions", "--check", position, "--max-lag"]
@@ -333,3 +334,13 @@ def test_dockerfile_installs_every_package_and_the_cli() -> None:
     assert "techledger" in pyproject["project"]["scripts"]
     assert re.search(r"^RUN pip install \.", dockerfile, flags=re.MULTILINE)
     assert re.search(r'^CMD \["techledger", "serve"', dockerfile, flags=re.MULTILINE)
+
+
+def test_the_api_and_the_notary_share_the_signing_key() -> None:
+    """The notary signs with the key; the API serves its public key and signs receipts with it."""
+    svc = services()
+    key_dir = str(Path(compose()["x-techledger-env"]["TECHLEDGER_NOTARY_KEY_PATH"]).parent)
+    for name in ("api", "notary"):
+        mounts = [str(v).split(":") for v in svc[name]["volumes"]]
+        assert any(m[1] == key_dir and m[0] in compose()["volumes"] for m in mounts), name
+    assert compose()["x-techledger-env"]["TECHLEDGER_NOTARY_THREAD"] == "false"
