@@ -54,7 +54,8 @@ def kafka_projector(settings: Settings) -> KafkaProjector:
         client_id="techledger-projector", enable_auto_commit=False, auto_offset_reset="earliest",
         max_poll_interval_ms=settings.kafka_max_poll_interval_ms,
         session_timeout_ms=settings.kafka_session_timeout_ms,
-        heartbeat_interval_ms=settings.kafka_heartbeat_interval_ms)
+        heartbeat_interval_ms=settings.kafka_heartbeat_interval_ms,
+        fetch_max_wait_ms=settings.kafka_fetch_max_wait_ms)
     mapper = event_mapper()
 
     def decode(value: bytes) -> Chained:

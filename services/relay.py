@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import deque
 from typing import Protocol
 from uuid import UUID
 
 from eventsourcing.application import Application
 from kafka import KafkaProducer
 from kafka.errors import KafkaError
+from kafka.producer.future import FutureRecordMetadata
 
 from services.integration_events import IntegrationEvent
 from services.kafka_topics import Topics, ensure_topics
@@ -38,6 +40,7 @@ def idempotent_producer(settings: Settings) -> KafkaProducer:
     return KafkaProducer(bootstrap_servers=settings.kafka_bootstrap_servers,
                          client_id="techledger-relay", acks="all", enable_idempotence=True,
                          linger_ms=settings.kafka_linger_ms,
+                         batch_size=settings.kafka_batch_size,
                          request_timeout_ms=settings.kafka_request_timeout_ms)
 
 
@@ -51,27 +54,40 @@ class Relay:
         self.topics: Topics = ensure_topics(settings)
         self.producer = idempotent_producer(settings)
         self._stop = threading.Event()
-        self.position = positions.get(RELAY_TRACKING)
+        self.position = positions.get(RELAY_TRACKING)  # committed: acknowledged up to here
+        self._sent = self.position
+        # Pages sent but not yet all acknowledged, oldest first: (last position, futures).
+        self._in_flight: deque[tuple[int, list[FutureRecordMetadata]]] = deque()
 
     def publish_next_page(self) -> int:
-        """Publish the next page after the committed position; return how many events it held."""
+        """Send the next page while earlier ones are still in flight, and commit the position of
+        every page the broker has fully acknowledged; return how many events were sent. With
+        nothing new, wait for every acknowledgement (so 0 means all committed)."""
         notifications = self.app.recorder.select_notifications(
-            start=self.position, limit=self.settings.follower_page_size, inclusive_of_start=False)
-        previous = self.position
+            start=self._sent, limit=self.settings.follower_page_size, inclusive_of_start=False)
+        if not notifications:
+            self._settle(wait=True)
+            return 0
         futures = []
         for notification in notifications:
-            event = IntegrationEvent.of(notification, previous)
-            previous = event.position
+            event = IntegrationEvent.of(notification, self._sent)
+            self._sent = event.position
             key, value, headers = event.key(), event.value(), event.headers()
             for topic in (self.topics.domain(event.domain), self.topics.all_events):
                 futures.append(self.producer.send(topic, key=key, value=value, headers=headers))
-        self.producer.flush()
-        for future in futures:
-            future.get(timeout=0)  # raises the broker's error if any message was not acknowledged
-        if notifications:
-            self.positions.put(RELAY_TRACKING, previous)
-            self.position = previous
+        self._in_flight.append((self._sent, futures))
+        self._settle(wait=len(self._in_flight) > self.settings.kafka_relay_pages_in_flight)
         return len(notifications)
+
+    def _settle(self, *, wait: bool) -> None:
+        if wait:
+            self.producer.flush()
+        while self._in_flight and all(future.is_done for future in self._in_flight[0][1]):
+            last, futures = self._in_flight.popleft()
+            for future in futures:
+                future.get(timeout=0)  # raises the broker's error if a message was not acknowledged
+            self.positions.put(RELAY_TRACKING, last)
+            self.position = last
 
     def run(self) -> None:
         """Publish until `stop()`; after a failure, start again from the committed position."""
@@ -82,12 +98,13 @@ class Relay:
             except RETRYABLE:
                 log.exception("relay failed at position %s; resending from there", self.position)
                 self._restart()
-            self._stop.wait(self.settings.follower_idle_poll_s)
+            self._stop.wait(self.settings.kafka_relay_idle_poll_s)
 
     def _restart(self) -> None:
         self.producer.close(timeout=5)
         self._stop.wait(RETRY_PAUSE_S)
-        self.position = self.positions.get(RELAY_TRACKING)
+        self._in_flight.clear()  # resent from the committed position; consumers skip repeats
+        self.position = self._sent = self.positions.get(RELAY_TRACKING)
         self.producer = idempotent_producer(self.settings)
 
     def stop(self) -> None:

@@ -61,6 +61,10 @@ class Settings(BaseSettings):
     kafka_replication_factor: int = 1
     kafka_retention_ms: int = 7 * 24 * 3600 * 1000
     kafka_linger_ms: int = 5
+    kafka_batch_size: int = 262_144  # bytes per partition batch (bench/RESULTS.md, Kafka relay)
+    kafka_relay_pages_in_flight: int = 4  # pages sent before waiting for their acknowledgements
+    kafka_relay_idle_poll_s: float = 0.02  # a separate process: nothing wakes it early
+    kafka_fetch_max_wait_ms: int = 50  # the projector's longest wait for new messages
     kafka_request_timeout_ms: int = 30_000
     kafka_consumer_group: str = "techledger-projector"
     kafka_max_poll_interval_ms: int = 300_000
