@@ -19,10 +19,15 @@ from services.receipts import RECEIPT_FORMAT, encode_payload, sign_statement
 POLL_S = 0.05
 
 
-def build_receipt(runtime: Runtime, views: Tx, question: dict[str, Any], answer: Any,
-                  aggregate_ids: list[str]) -> dict[str, Any]:
-    positions = sorted({int(str(e["position"])) for aggregate in aggregate_ids
-                        for e in history(views, aggregate)})
+def aggregate_positions(views: Tx, aggregate_ids: list[str]) -> list[int]:
+    """Every ledger position of these aggregates' events."""
+    return [int(str(e["position"])) for aggregate in aggregate_ids
+            for e in history(views, aggregate)]
+
+
+def build_receipt(runtime: Runtime, question: dict[str, Any], answer: Any,
+                  rests_on: list[int]) -> dict[str, Any]:
+    positions = sorted(set(rests_on))
     if not positions:
         raise ApiProblem(404, "nothing_to_prove", "the answer rests on no recorded event",
                          zh="没有可证明的事件", en="Nothing to prove")
@@ -55,9 +60,13 @@ def covering_checkpoint(runtime: Runtime, position: int) -> store.StoredCheckpoi
 
 
 def proved_event(runtime: Runtime, tx: store.Tx, position: int, size: int) -> dict[str, Any]:
-    stored = runtime.ledger.recorder.select_notifications(start=position, limit=1)[0]
+    found = runtime.ledger.recorder.select_notifications(start=position, limit=1)
     index = store.leaf_index(tx, position)
-    assert index is not None and stored.id == position  # covered: checked by the caller
+    if not found or found[0].id != position or index is None:
+        raise ApiProblem(404, "position_not_in_log", f"no event at position {position} is in "
+                         "the transparency log", zh="该位置不在透明日志中",
+                         en="Position not in the log")
+    stored = found[0]
     return {"position": position, "leaf_index": index,
             "leaf": LeafEntry.of(position, stored).encode().decode(),
             "payload": encode_payload(stored.state),

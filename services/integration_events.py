@@ -48,7 +48,11 @@ class IntegrationEvent:
     aggregate_id: UUID
     aggregate_version: int
     topic: str  # the stored event topic, e.g. "domain.pledge:Pledge.Registered"
-    data: Any
+    state: bytes  # the event as stored: orjson JSON, spliced into the message as `data`
+
+    @property
+    def data(self) -> Any:
+        return orjson.loads(self.state)
 
     @property
     def event_type(self) -> str:
@@ -65,19 +69,20 @@ class IntegrationEvent:
     @classmethod
     def of(cls, notification: Notification, previous_position: int) -> IntegrationEvent:
         return cls(notification.id, previous_position, UUID(str(notification.originator_id)),
-                   notification.originator_version, notification.topic,
-                   orjson.loads(notification.state))
+                   notification.originator_version, notification.topic, notification.state)
 
     def key(self) -> bytes:
         return str(self.aggregate_id).encode()
 
     def value(self) -> bytes:
-        return orjson.dumps({
+        head = orjson.dumps({
             "schema_version": SCHEMA_VERSION, "position": self.position,
             "previous_position": self.previous_position, "aggregate_id": str(self.aggregate_id),
             "aggregate_version": self.aggregate_version, "event_type": self.event_type,
-            "topic": self.topic, "domain": self.domain, "data": self.data,
+            "topic": self.topic, "domain": self.domain,
         })
+        # The stored JSON goes in as it is: decoding and encoding it again cost the relay time.
+        return head[:-1] + b',"data":' + self.state + b"}"
 
     def headers(self) -> Headers:
         return [("position", str(self.position).encode()),
@@ -91,12 +96,11 @@ class IntegrationEvent:
         if body.get("schema_version") != SCHEMA_VERSION:
             raise ValueError(f"unsupported integration event schema {body.get('schema_version')!r}")
         return cls(int(body["position"]), int(body["previous_position"]), UUID(body["aggregate_id"]),
-                   int(body["aggregate_version"]), str(body["topic"]), body["data"])
+                   int(body["aggregate_version"]), str(body["topic"]), orjson.dumps(body["data"]))
 
     def to_domain_event(self, mapper: Mapper[UUID]) -> Any:
         """The domain event, decoded (and upcast) exactly as from the event store."""
-        stored = StoredEvent(self.aggregate_id, self.aggregate_version, self.topic,
-                             orjson.dumps(self.data))
+        stored = StoredEvent(self.aggregate_id, self.aggregate_version, self.topic, self.state)
         return mapper.to_domain_event(stored)
 
 

@@ -163,6 +163,6 @@ def achievement_history(achievement_id: UUID, views: ViewsDep, runtime: RuntimeD
         raise NotFound("achievement", achievement_id)
     if receipt:
         question = {"endpoint": "/v1/achievements/{id}/history", "id": str(achievement_id)}
-        return build_receipt(runtime, views, question, entries, [str(achievement_id)])
+        return build_receipt(runtime, question, entries, [int(str(e["position"])) for e in entries])
     return entries
 

@@ -15,7 +15,7 @@ from pydantic import AwareDatetime
 from api.auth import require
 from api.deps import IdempotencyKey, LedgerDep, Receipt, RuntimeDep, ViewsDep, accepted, created
 from api.problems import ApiProblem
-from api.receipts import build_receipt
+from api.receipts import aggregate_positions, build_receipt
 from api.schemas.common import WriteAccepted
 from api.schemas.trades import (
     ConsentCreate,
@@ -174,7 +174,8 @@ def achievement_pledge_status(
         "ORDER BY pledge_id", (str(achievement_id),))]
     question = {"endpoint": "/v1/achievements/{id}/pledge-status", "id": str(achievement_id),
                 "as_of": day.isoformat()}
-    return build_receipt(runtime, views, question, answer, [str(achievement_id), *pledges])
+    return build_receipt(runtime, question, answer,
+                         aggregate_positions(views, [str(achievement_id), *pledges]))
 
 
 @router.get("/v1/banks/{bank_id}/pledges")

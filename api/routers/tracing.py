@@ -10,11 +10,13 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import AwareDatetime
 
 from api.auth import require
-from api.deps import PagingDep, ViewsDep
+from api.deps import PagingDep, Receipt, RuntimeDep, ViewsDep
+from api.receipts import build_receipt
 from domain.access import Role
 from domain.errors import NotFound
 from projections import tracing_queries as q
 from services.handlers.access import Principal
+from services.receipts import cited_positions
 
 router = APIRouter(tags=["tracing"])
 Tracer = Annotated[Principal, Depends(require(Role.AUDITOR, Role.REGISTRAR))]
@@ -24,14 +26,21 @@ KnownAt = Annotated[AwareDatetime | None, Query(
 
 
 @router.get("/v1/achievements/{achievement_id}/timeline")
-def achievement_timeline(achievement_id: UUID, views: ViewsDep, _: Tracer,
-                         as_known_at: KnownAt = None) -> dict[str, Any]:
+def achievement_timeline(achievement_id: UUID, views: ViewsDep, runtime: RuntimeDep, _: Tracer,
+                         as_known_at: KnownAt = None, receipt: Receipt = False) -> dict[str, Any]:
     """An achievement's whole life: registration, disclosure, evaluations (panel, scores),
-    trades and ownership changes, valuations, pledges and releases, decisions touching it."""
+    trades and ownership changes, valuations, pledges and releases, decisions touching it.
+    With `receipt=true`: every step proved against a signed checkpoint (an auditor can show
+    that nobody rewrote it)."""
     answer = q.achievement_timeline(views, str(achievement_id), as_known_at)
     if answer is None:
         raise NotFound("achievement", achievement_id)
-    return answer
+    if not receipt:
+        return answer
+    answer.pop("views_position", None)
+    question = {"endpoint": "/v1/achievements/{id}/timeline", "id": str(achievement_id),
+                "as_known_at": as_known_at.isoformat() if as_known_at else None}
+    return build_receipt(runtime, question, answer, list(cited_positions(answer)))
 
 
 @router.get("/v1/projects/{project_id}/timeline")

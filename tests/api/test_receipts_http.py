@@ -72,6 +72,19 @@ def test_a_history_receipt_proves_every_event(api: Api) -> None:
     assert [e["position"] for e in receipt["events"]] == [h["position"] for h in receipt["answer"]]
 
 
+def test_a_timeline_receipt_proves_every_step(api: Api) -> None:
+    """The auditor's view: the whole life of an achievement, each step proved (回溯)."""
+    market = Market(api)
+    pledged = call(api, "/v1/pledges", market.pledge(), Role.BANK)
+    response = api.client.get(f"/v1/achievements/{market.ach}/timeline",
+                              headers=api.as_(Role.AUDITOR),
+                              params={"receipt": "true", "wait_for_position": pledged["position"]})
+    assert response.status_code == 200, response.text
+    receipt = response.json()
+    check(receipt)
+    assert pledged["position"] in [e["position"] for e in receipt["events"]]
+
+
 def reencode(data: bytes) -> str:
     return base64.b64encode(data).decode()
 
