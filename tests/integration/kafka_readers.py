@@ -23,19 +23,23 @@ class Received:
     headers: dict[str, bytes]
 
 
-def read_topic(bootstrap: str, topic: str, expected: int) -> list[Received]:
-    """Every message of `topic`, partition by partition in offset order, once `expected` came."""
+def read_topic(bootstrap: str, topic: str, positions: set[int]) -> list[Received]:
+    """Every message of `topic`, partition by partition in offset order, read until each of
+    `positions` has arrived (by its header; relay resends make counting messages unreliable,
+    and the test broker's high watermark may trail what it has acknowledged)."""
     consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": "independent-reader",
                          "enable.auto.commit": False})
     try:
         partitions = consumer.list_topics(topic, timeout=10).topics[topic].partitions
         consumer.assign([TopicPartition(topic, p, OFFSET_BEGINNING) for p in partitions])
         received: list[Received] = []
+        missing = set(positions)
         deadline = time.monotonic() + READ_DEADLINE_S
-        while len(received) < expected and time.monotonic() < deadline:
+        while missing and time.monotonic() < deadline:
             for message in consumer.consume(1000, timeout=0.5):
                 assert message.error() is None, message.error()
                 received.append(_received(message))
+                missing.discard(int(received[-1].headers["position"]))
         return received
     finally:
         consumer.close()
