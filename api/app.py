@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from api import problems
+from api import console, problems
 from api.auth import KeyCache
 from api.limits import BodyLimit
 from api.routers import (
@@ -60,6 +60,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
                    contracts, contract_registration, pledges, statistics, valuations, integrity,
                    tracing, post_evaluation, transparency):
         app.include_router(module.router)
+    console.install(app, settings.console_secret)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes,
                        import_max_bytes=settings.import_max_body_bytes)
     return app

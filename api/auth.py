@@ -47,6 +47,17 @@ def _presented_key(authorization: str | None, x_api_key: str | None) -> str | No
     return None
 
 
+async def principal_of(request: Request, key: str) -> Principal | None:
+    """The key's principal through the key cache (also the web console's sign-in check)."""
+    keys: KeyCache = request.app.state.keys
+    hit, principal = keys.cached(key)
+    if not hit:
+        # Dependencies are async so that the usual cache hit costs no threadpool hop;
+        # the ledger read on a miss must not block the event loop.
+        principal = await run_in_threadpool(keys.load, request.app.state.runtime.ledger, key)
+    return principal
+
+
 async def optional_principal(
     request: Request,
     authorization: Annotated[str | None, Header()] = None,
@@ -56,12 +67,7 @@ async def optional_principal(
     key = _presented_key(authorization, x_api_key)
     if key is None:
         return None
-    keys: KeyCache = request.app.state.keys
-    hit, principal = keys.cached(key)
-    if not hit:
-        # Dependencies are async so that the usual cache hit costs no threadpool hop;
-        # the ledger read on a miss must not block the event loop.
-        principal = await run_in_threadpool(keys.load, request.app.state.runtime.ledger, key)
+    principal = await principal_of(request, key)
     if principal is None:
         raise ApiProblem(401, "invalid_api_key", "the API key is unknown or revoked",
                          headers={"WWW-Authenticate": "Bearer"})

@@ -28,7 +28,8 @@ from services.handlers.access import Principal
 
 router = APIRouter(tags=["integrity"])
 Auditor = Annotated[Principal, Depends(require(Role.AUDITOR))]
-Overseer = Annotated[Principal, Depends(require(Role.AUDITOR, Role.REGISTRAR))]
+OVERSEERS = (Role.AUDITOR, Role.REGISTRAR)  # also the web console's party-record page
+Overseer = Annotated[Principal, Depends(require(*OVERSEERS))]
 AsOf = Annotated[date | None, Query(description="the date asked about (default: today)")]
 RECORDS = "/v1/misconduct-records"
 

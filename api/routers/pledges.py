@@ -39,9 +39,11 @@ router = APIRouter(tags=["pledges"])
 Bank = Annotated[Principal, Depends(require(Role.BANK))]
 # Subsidies (贴息, 风险补偿) are paid by the S&T bureau, which holds the registrar role.
 Bureau = Annotated[Principal, Depends(require(Role.REGISTRAR))]
-Inquirer = Annotated[Principal, Depends(require(Role.BANK, Role.AUDITOR, Role.REGISTRAR,
-                                                Role.EXCHANGE_OPERATOR))]
-Supervisor = Annotated[Principal, Depends(require(Role.BANK, Role.AUDITOR, Role.REGISTRAR))]
+# Named so the web console (api/console) admits exactly the same roles.
+INQUIRERS = (Role.BANK, Role.AUDITOR, Role.REGISTRAR, Role.EXCHANGE_OPERATOR)
+SUPERVISORS = (Role.BANK, Role.AUDITOR, Role.REGISTRAR)
+Inquirer = Annotated[Principal, Depends(require(*INQUIRERS))]
+Supervisor = Annotated[Principal, Depends(require(*SUPERVISORS))]
 AsOf = Annotated[date | None, Query(description="business date asked about (default: today)")]
 
 

@@ -19,7 +19,8 @@ from services.handlers.access import Principal
 from services.receipts import cited_positions
 
 router = APIRouter(tags=["tracing"])
-Tracer = Annotated[Principal, Depends(require(Role.AUDITOR, Role.REGISTRAR))]
+TRACERS = (Role.AUDITOR, Role.REGISTRAR)  # also the web console's timeline pages
+Tracer = Annotated[Principal, Depends(require(*TRACERS))]
 KnownAt = Annotated[AwareDatetime | None, Query(
     description="the timeline as the ledger knew it then: only entries recorded by this time "
                 "(ISO 8601 with offset)")]

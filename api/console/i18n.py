@@ -1,0 +1,79 @@
+"""The console's words in Simplified Chinese (default) and English."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+STRINGS: dict[str, tuple[str, str]] = {
+    "app": ("科技成果与技术市场账本", "techledger console"),
+    "sign_in": ("登录", "Sign in"), "sign_out": ("退出", "Sign out"),
+    "api_key": ("API 密钥", "API key"),
+    "sign_in_hint": ("请输入您的 API 密钥；它只保存在本站的 HttpOnly 会话 Cookie 中。",
+                     "Enter your API key; it is kept only in this site's HttpOnly session cookie."),
+    "bad_key": ("API 密钥无效或已吊销。", "The API key is unknown or revoked."),
+    "bad_csrf": ("表单已过期，请重试。", "The form has expired; please try again."),
+    "forbidden": ("无权访问", "Forbidden"),
+    "forbidden_text": ("您的角色（{role}）不能使用此页面。",
+                       "Your role ({role}) may not use this page."),
+    "not_found": ("未找到", "Not found"),
+    "home": ("首页", "Home"), "role": ("角色", "Role"), "welcome": ("欢迎", "Welcome"),
+    "registry": ("成果登记", "Registry"), "library": ("可转化成果库", "Transferable library"),
+    "search": ("搜索", "Search"), "keyword": ("关键词（中文子串）", "Keyword (Chinese substring)"),
+    "category": ("类别", "Category"), "status": ("状态", "Status"), "all": ("全部", "All"),
+    "grade": ("等级", "Grade"), "support": ("支持方式", "Support"),
+    "title": ("名称", "Title"), "reg_no": ("登记号", "Registration no."),
+    "field": ("领域", "Field"), "registered_on": ("登记日期", "Registered on"),
+    "owners": ("成果完成单位", "Owners"), "patents": ("专利", "Patents"),
+    "results": ("共 {n} 条", "{n} results"), "prev": ("上一页", "Previous"),
+    "next": ("下一页", "Next"), "none": ("无", "None"),
+    "timeline": ("回溯时间线", "Timeline (backward tracing)"),
+    "position": ("账本位置", "Ledger position"), "date": ("生效日期", "Effective date"),
+    "recorded": ("记录时间", "Recorded at"), "actor": ("操作者", "Actor"),
+    "event": ("事件", "Event"), "receipt": ("下载可验证回执（JSON）",
+                                            "Download verifiable receipt (JSON)"),
+    "no_timeline": ("时间线仅对审计和登记角色开放。",
+                    "The timeline is open to auditors and registrars."),
+    "bank_desk": ("银行", "Bank desk"), "pledge_lookup": ("质押查询", "Pledge lookup"),
+    "achievement_ref": ("成果登记号或 ID", "Achievement registration no. or id"),
+    "patent_no": ("专利号", "Patent number"), "as_of": ("查询日期", "As of date"),
+    "lookup": ("查询", "Look up"), "pledged": ("已质押", "Pledged"),
+    "not_pledged": ("未质押", "Not pledged"),
+    "name_one": ("请填写成果或专利号。", "Name an achievement or a patent number."),
+    "unknown_achievement": ("未找到该成果。", "No such achievement."),
+    "pledgee": ("质权人", "Pledgee"), "pledgor": ("出质人", "Pledgor"),
+    "amount": ("担保金额（元）", "Secured amount (CNY)"), "loan": ("贷款期限", "Loan term"),
+    "binds": ("质押生效", "Binding"), "active_pledges": ("在押质押与敞口", "Active pledges & exposure"),
+    "bank": ("银行", "Bank"), "exposure": ("敞口合计", "Exposure"),
+    "defaulted_exposure": ("其中已违约", "of which defaulted"), "count": ("笔数", "Count"),
+    "alerts": ("风险预警", "Alerts"), "reason": ("原因", "Reason"),
+    "expiry": ("到期日", "Expiry"), "no_alerts": ("无预警。", "No alerts."),
+    "reason_expires_before_loan_end": ("专利在贷款到期前届满", "Patent expires before the loan ends"),
+    "reason_patent_lapsed": ("专利已失效", "Patent lapsed"),
+    "reason_patent_invalidated": ("专利被宣告无效", "Patent invalidated"),
+    "reason_patent_expired": ("专利已届满", "Patent expired"),
+    "reason_patent_fee_arrears": ("专利欠缴年费", "Patent fees in arrears"),
+    "reason_patent_unknown": ("专利未登记", "Patent unknown"),
+    "integrity": ("科研诚信", "Integrity"), "blacklist": ("黑名单", "Blacklist"),
+    "party": ("主体", "Party"), "scopes": ("限制范围", "Barred from"),
+    "until": ("截止", "Until"), "permanent": ("永久", "Permanent"),
+    "party_record": ("诚信记录", "Integrity record"),
+    "barred_now": ("当前限制", "Barred today"), "decision": ("处理决定", "Decision"),
+    "decided_on": ("决定日期", "Decided on"), "severity": ("严重程度", "Severity"),
+    "findings": ("认定事实", "Findings"), "sanctions": ("处理措施", "Sanctions"),
+    "overturned": ("已撤销", "Overturned"), "no_records": ("无记录。", "No records."),
+    "coming": ("即将推出", "Coming"),
+    "exchange_desk": ("技术合同登记（即将推出）", "Exchange desk (coming)"),
+    "statistics": ("交易统计（即将推出）", "Statistics (coming)"),
+}
+
+
+def translator(lang: str) -> Callable[..., str]:
+    """`t("key", n=3)`: the string in `lang`, formatted; an unknown key shows itself."""
+    index = 1 if lang == "en" else 0
+
+    def t(key: str, **values: object) -> str:
+        pair = STRINGS.get(key)
+        text = pair[index] if pair else key
+        return text.format(**values) if values else text
+
+    return t

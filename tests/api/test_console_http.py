@@ -1,0 +1,96 @@
+"""The web console in process: sign-in, CSRF, and the API's role rules on its pages."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+
+from api.console.session import COOKIE
+from domain.access import Role
+from tests.api.test_http import Api
+
+
+def csrf_of(html: str) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert found, "no CSRF token in the form"
+    return found.group(1)
+
+
+def sign_in(api: Api, role: Role) -> httpx.Response:
+    token = csrf_of(api.client.get("/console/login").text)
+    return api.client.post("/console/login", data={"key": api.keys[role], "csrf": token},
+                           follow_redirects=False)
+
+
+def test_pages_need_a_session_and_send_you_to_sign_in(api: Api) -> None:
+    answer = api.client.get("/console/bank/pledges", follow_redirects=False)
+    assert answer.status_code == 303
+    assert answer.headers["location"] == "/console/login?next=%2Fconsole%2Fbank%2Fpledges"
+
+
+def test_sign_in_keeps_the_key_in_an_http_only_cookie_and_lands_where_asked(api: Api) -> None:
+    answer = sign_in(api, Role.BANK)
+    assert answer.status_code == 303
+    cookie = answer.headers["set-cookie"]
+    assert cookie.startswith(f"{COOKIE}=") and "HttpOnly" in cookie and "SameSite=lax" in cookie
+    assert api.keys[Role.BANK] not in cookie  # encoded and signed, never echoed raw
+    home = api.client.get("/console")
+    assert home.status_code == 200 and "bank" in home.text and "质押查询" in home.text
+
+
+def test_a_wrong_key_is_refused_with_a_clear_message(api: Api) -> None:
+    token = csrf_of(api.client.get("/console/login").text)
+    answer = api.client.post("/console/login", data={"key": "tl_nonsense", "csrf": token})
+    assert answer.status_code == 401
+    assert "API 密钥无效或已吊销" in answer.text
+
+
+def test_a_post_without_the_session_token_is_refused(api: Api) -> None:
+    api.client.get("/console/login")
+    answer = api.client.post("/console/login", data={"key": api.keys[Role.ADMIN],
+                                                      "csrf": "forged"})
+    assert answer.status_code == 403
+    assert api.client.get("/console", follow_redirects=False).status_code == 303
+
+
+def test_a_tampered_cookie_counts_as_no_session(api: Api) -> None:
+    sign_in(api, Role.AUDITOR)
+    value = api.client.cookies[COOKIE]
+    api.client.cookies.set(COOKIE, value[:-2] + "xx", path="/console")
+    assert api.client.get("/console", follow_redirects=False).status_code == 303
+
+
+def test_roles_follow_the_api(api: Api) -> None:
+    """Exchange operators may look pledges up (as in the API) but not see a bank's book; banks
+    see the blacklist (any role may) but not a party's integrity record (auditors do)."""
+    sign_in(api, Role.EXCHANGE_OPERATOR)
+    assert api.client.get("/console/bank/pledge-status").status_code == 200
+    refused = api.client.get("/console/bank/pledges")
+    assert refused.status_code == 403 and "无权访问" in refused.text
+    assert api.client.get("/console/bank/alerts").status_code == 403
+    sign_in(api, Role.BANK)
+    assert api.client.get("/console/integrity/blacklist").status_code == 200
+    party = "00000000-0000-0000-0000-000000000001"
+    assert api.client.get(f"/console/integrity/parties/{party}").status_code == 403
+    assert api.client.get("/console/achievements/00000000-0000-0000-0000-000000000002"
+                          "/receipt").status_code == 403
+
+
+def test_sign_out_ends_the_session_and_needs_its_token(api: Api) -> None:
+    sign_in(api, Role.REGISTRAR)
+    page = api.client.get("/console").text
+    assert api.client.post("/console/logout", data={"csrf": "forged"}).status_code == 403
+    assert api.client.get("/console").status_code == 200
+    out = api.client.post("/console/logout", data={"csrf": csrf_of(page)},
+                          follow_redirects=False)
+    assert out.status_code == 303
+    assert api.client.get("/console", follow_redirects=False).status_code == 303
+
+
+def test_english_switch(api: Api) -> None:
+    sign_in(api, Role.AUDITOR)
+    api.client.get("/console/lang/en?next=/console/integrity/blacklist")
+    assert "Blacklist" in api.client.get("/console/integrity/blacklist").text
+    away = api.client.get("/console/lang/zh?next=https://evil.example/", follow_redirects=False)
+    assert away.headers["location"] == "/console"
