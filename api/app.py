@@ -14,6 +14,7 @@ from api.routers import (
     achievements,
     contract_registration,
     contracts,
+    demands,
     evaluations,
     imports,
     integrity,
@@ -58,7 +59,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     problems.install(app)
     for module in (system, parties, projects, achievements, evaluations, library, imports,
                    contracts, contract_registration, pledges, statistics, valuations, integrity,
-                   tracing, post_evaluation, transparency):
+                   tracing, post_evaluation, transparency, demands):
         app.include_router(module.router)
     console.install(app, settings.console_secret)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes,

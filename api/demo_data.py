@@ -59,6 +59,7 @@ from services.commands import (
 from services.ledger import Ledger
 
 if TYPE_CHECKING:
+    from api.demo_demands import DemandShowcase
     from api.demo_evaluations import Showcase
     from api.demo_outcomes import OutcomesShowcase
     from api.demo_trades import TradeShowcase
@@ -234,6 +235,7 @@ class _Loader:
     trades: TradeShowcase | None = None  # what api.demo_trades loaded
     misconduct_records: int = 0  # what api.demo_integrity loaded
     outcomes: OutcomesShowcase | None = None  # what api.demo_outcomes loaded
+    demands: DemandShowcase | None = None  # what api.demo_demands loaded
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)
@@ -261,6 +263,10 @@ class _Loader:
         from api.demo_integrity import load_integrity  # it imports this module
 
         self.misconduct_records = load_integrity(self)
+        # After the decisions: matching must keep out what they barred (see api.demo_demands).
+        from api.demo_demands import load_demands  # it imports this module
+
+        self.demands = load_demands(self)
 
     def report(self, stage: str, done: int, total: int) -> None:
         if self.progress is not None and (done % 25 == 0 or done == total):
@@ -275,7 +281,9 @@ class _Loader:
         untouched = [r for r in self.registered if r.id not in self._followed_up]
         patented = max(untouched, key=lambda r: len(r.draft.patents))
         c, shown, trades, extra = self.counts, self.showcase, self.trades, self.outcomes
+        demands = self.demands
         assert shown is not None and trades is not None and extra is not None
+        assert demands is not None
         return DemoSummary(
             parties=c.parties, relations=c.relations, projects=c.projects,
             achievements=c.achievements, follow_ups=c.follow_ups, events_written=written,
@@ -284,7 +292,8 @@ class _Loader:
             evaluations=shown.evaluations + extra.evaluations,
             library_achievement_id=shown.library_achievement_id,
             evaluation_id=shown.evaluation_id, lapsed_agency_id=shown.lapsed_agency_id,
-            contracts=trades.contracts + extra.contracts, pledges=trades.pledges,
+            contracts=trades.contracts + extra.contracts + demands.contracts,
+            pledges=trades.pledges,
             pledged_patent_number=trades.pledged_patent_number,
         )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from projections.base import Projection
+from projections.demands import Demands
 from projections.evaluations import Evaluations
 from projections.follower import Follower
 from projections.integrity import Integrity
@@ -22,7 +23,8 @@ from services.settings import Settings
 
 
 def all_projections() -> list[Projection]:
-    return [Registry(), LedgerIndex(), Evaluations(), Trades(), Valuations(), Integrity(), Tracing()]
+    return [Registry(), LedgerIndex(), Evaluations(), Trades(), Valuations(), Integrity(), Tracing(),
+            Demands()]
 
 
 def open_notary_db(settings: Settings) -> ViewDB:

@@ -29,6 +29,8 @@ DOMAIN_OF_MODULE = {
     "domain.evaluation": "evaluation", "domain.evaluation_policy": "evaluation",
     "domain.valuation": "evaluation",
     "domain.contract": "trades", "domain.rights": "trades",
+    # The market's demand side: demands, listings and matches lead to contracts.
+    "domain.demand": "trades", "domain.listing": "trades", "domain.match": "trades",
     "domain.pledge": "pledges",
     "domain.misconduct": "integrity", "domain.standing": "integrity",
     "domain.access": "access",

@@ -1,0 +1,105 @@
+"""Demands (技术需求) and listings (挂牌) on the regional technology market (Baoding items 4-5)."""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import UUID
+
+from domain.demand import TechDemand
+from domain.errors import WrongPartyKind
+from domain.listing import AchievementListing
+from domain.party import Party
+from domain.rights import AchievementRights, SellerNotOwner
+from domain.standing import SanctionScope
+from domain.values import PartyKind
+from services import demand_commands as d
+from services.core import LedgerCore
+from services.handlers.results import Created
+from services.handlers.trades import EXCHANGES, registered_achievement
+from services.idempotency import create_once
+from services.standing import barring
+from services.uow import Outcome, UnitOfWork
+
+
+class DemandCommands(LedgerCore):
+    def post_demand(self, cmd: d.PostDemand, *, actor: str,
+                    key: str | None = None) -> Outcome[Created]:
+        """An enterprise's need, posted by the exchange; `key` makes a retry safe."""
+
+        def work(uow: UnitOfWork) -> Created:
+            def build(demand_id: UUID, digest: str) -> TechDemand:
+                day = self.effective(cmd.effective_date)
+                _require_kind(uow, cmd.terms.enterprise_id, {PartyKind.ENTERPRISE},
+                              "an enterprise (企业)", "enterprise_id")
+                return TechDemand.post(cmd.terms, id=demand_id, request_digest=digest,
+                                       effective_date=day, actor=actor)
+
+            demand, created = create_once(uow, TechDemand, "demand", key, cmd, build)
+            return Created(demand.id, replayed=not created, status=demand.status.value)
+
+        return self.execute(work)
+
+    def update_demand(self, cmd: d.UpdateDemand, *, actor: str) -> Outcome[None]:
+        def work(uow: UnitOfWork) -> None:
+            uow.get(TechDemand, cmd.demand_id, "demand").update(
+                cmd.terms, effective_date=self.effective(cmd.effective_date), actor=actor)
+
+        return self.execute(work)
+
+    def close_demand(self, cmd: d.CloseDemand, *, actor: str) -> Outcome[None]:
+        def work(uow: UnitOfWork) -> None:
+            uow.get(TechDemand, cmd.demand_id, "demand").close(
+                cmd.reason, effective_date=self.effective(cmd.effective_date), actor=actor)
+
+        return self.execute(work)
+
+    def expire_demand(self, cmd: d.ExpireDemand, *, actor: str) -> Outcome[None]:
+        def work(uow: UnitOfWork) -> None:
+            uow.get(TechDemand, cmd.demand_id, "demand").expire(
+                effective_date=self.effective(cmd.effective_date), actor=actor)
+
+        return self.execute(work)
+
+    def list_achievement(self, cmd: d.ListAchievement, *, actor: str,
+                         key: str | None = None) -> Outcome[Created]:
+        """挂牌: the seller must hold the achievement and may trade (Baoding item 9)."""
+
+        def work(uow: UnitOfWork) -> Created:
+            def build(listing_id: UUID, digest: str) -> AchievementListing:
+                terms = cmd.terms
+                day = cmd.effective_date or terms.listed_from
+                _require_holder(uow, terms.achievement_id, terms.seller_id, terms.listed_from)
+                barring(uow, terms.seller_id, SanctionScope.TRADING, day)
+                _require_kind(uow, terms.exchange_id, EXCHANGES,
+                              "a technology exchange or registry", "exchange_id")
+                return AchievementListing.list(terms, id=listing_id, request_digest=digest,
+                                               effective_date=day, actor=actor)
+
+            listing, created = create_once(uow, AchievementListing, "listing", key, cmd, build)
+            return Created(listing.id, replayed=not created, status=listing.status.value)
+
+        return self.execute(work)
+
+    def withdraw_listing(self, cmd: d.WithdrawListing, *, actor: str) -> Outcome[None]:
+        def work(uow: UnitOfWork) -> None:
+            uow.get(AchievementListing, cmd.listing_id, "listing").withdraw(
+                cmd.reason, effective_date=self.effective(cmd.effective_date), actor=actor)
+
+        return self.execute(work)
+
+
+def _require_kind(uow: UnitOfWork, party_id: UUID, kinds: set[PartyKind] | frozenset[PartyKind],
+                  what: str, field: str) -> None:
+    party = uow.get(Party, party_id, "party")
+    if party.kind not in kinds:
+        raise WrongPartyKind(f"{party.name} ({party.kind.value}) is not {what}", field=field)
+
+
+def _require_holder(uow: UnitOfWork, achievement_id: UUID, seller_id: UUID, day: date) -> None:
+    """Read the rights without opening them: a listing changes no rights."""
+    achievement = registered_achievement(uow, achievement_id)
+    rights = uow.find(AchievementRights, AchievementRights.id_for(achievement_id))
+    owners = rights.owners_on(day) if rights is not None else achievement.owner_ids
+    if seller_id not in owners:
+        raise SellerNotOwner(f"the seller does not hold this achievement on {day}",
+                             owners=[str(o) for o in owners])
