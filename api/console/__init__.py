@@ -8,7 +8,14 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from api.console import pages_auth, pages_bank, pages_integrity, pages_registry
+from api.console import (
+    pages_auth,
+    pages_bank,
+    pages_exchange,
+    pages_integrity,
+    pages_registry,
+    pages_statistics,
+)
 from api.console.access import PageForbidden, SignInRequired
 from api.console.render import on_forbidden, on_sign_in_required
 from api.console.session import Signer
@@ -17,7 +24,8 @@ from api.console.session import Signer
 def install(app: FastAPI, secret: str | None) -> None:
     """Mount the console's pages and static files on `app`."""
     app.state.console_signer = Signer(secret)
-    for module in (pages_auth, pages_registry, pages_bank, pages_integrity):
+    for module in (pages_auth, pages_registry, pages_bank, pages_integrity, pages_exchange,
+                   pages_statistics):
         app.include_router(module.router)
     app.mount("/console/static", StaticFiles(directory=Path(__file__).parent / "static"),
               name="console-static")

@@ -13,6 +13,7 @@ from fastapi.templating import Jinja2Templates
 from api.console.access import PageForbidden, SignInRequired, Viewer
 from api.console.i18n import translator
 from api.console.session import Session, read_session, write_session
+from api.routers.contracts import REGISTRANTS
 from api.routers.integrity import OVERSEERS
 from api.routers.pledges import INQUIRERS, SUPERVISORS
 from domain.access import Role
@@ -26,6 +27,8 @@ MENU: tuple[tuple[str, str, tuple[Role, ...]], ...] = (
     ("active_pledges", "/console/bank/pledges", SUPERVISORS),
     ("alerts", "/console/bank/alerts", SUPERVISORS),
     ("blacklist", "/console/integrity/blacklist", tuple(Role)),
+    ("exchange_desk", "/console/exchange", REGISTRANTS),
+    ("statistics", "/console/statistics", tuple(Role)),
 )
 
 

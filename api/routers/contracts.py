@@ -22,7 +22,8 @@ from services import trade_commands as t
 from services.handlers.access import Principal
 
 router = APIRouter(prefix="/v1/contracts", tags=["contracts"])
-Registrant = Annotated[Principal, Depends(require(Role.EXCHANGE_OPERATOR, Role.REGISTRAR))]
+REGISTRANTS = (Role.EXCHANGE_OPERATOR, Role.REGISTRAR)
+Registrant = Annotated[Principal, Depends(require(*REGISTRANTS))]
 
 
 def to_terms(body: ContractCreate) -> ContractTerms:

@@ -84,11 +84,11 @@ def flows(views: ViewsDep, f: FilterDep, _: Anyone,
     flows stay inside, go out or come in; `jjj_only` folds other regions into 其他/other."""
     result = tf.flows(views, f, level, jjj_only=jjj_only)
     if output is Format.CSV:
-        return csv_response(f"trade-flows-{level.value}.csv", FLOW_COLUMNS, _flow_lines(result))
+        return csv_response(f"trade-flows-{level.value}.csv", FLOW_COLUMNS, flow_lines(result))
     return result
 
 
-def _flow_lines(result: dict[str, Any]) -> list[dict[str, Any]]:
+def flow_lines(result: dict[str, Any]) -> list[dict[str, Any]]:
     """The cells, then each origin's and destination's total, then the grand total."""
     total = {"key": "total", "label": ts.TOTAL}
     return [*result["cells"],

@@ -94,3 +94,35 @@ def test_english_switch(api: Api) -> None:
     assert "Blacklist" in api.client.get("/console/integrity/blacklist").text
     away = api.client.get("/console/lang/zh?next=https://evil.example/", follow_redirects=False)
     assert away.headers["location"] == "/console"
+
+
+def test_the_exchange_desk_is_the_apis_registrants_only(api: Api) -> None:
+    sign_in(api, Role.BANK)
+    assert api.client.get("/console/exchange").status_code == 403
+    assert api.client.post("/console/exchange/imports", content=b"x").status_code == 403
+    sign_in(api, Role.EXCHANGE_OPERATOR)
+    desk = api.client.get("/console/exchange")
+    assert desk.status_code == 200 and 'data-testid="contract-form"' in desk.text
+
+
+def test_the_registration_form_puts_each_schema_error_beside_its_field(api: Api) -> None:
+    sign_in(api, Role.EXCHANGE_OPERATOR)
+    token = csrf_of(api.client.get("/console/exchange").text)
+    answer = api.client.post("/console/exchange/contracts", data={
+        "csrf": token, "contract_number": "HT-1", "title": "节水灌溉技术转让",
+        "contract_type": "transfer", "seller_id": "not-an-id", "turnover": "12.345",
+        "signed_on": "2026/11/01"})
+    assert answer.status_code == 422
+    for field, words in (("seller_id", "不是有效的 ID"), ("turnover", "两位小数"),
+                         ("signed_on", "YYYY-MM-DD"), ("field", "必填")):
+        found = re.search(rf'data-testid="error-{field}">([^<]+)<', answer.text)
+        assert found and words in found.group(1), field
+    assert 'value="节水灌溉技术转让"' in answer.text  # what was typed stays
+
+
+def test_the_statistics_page_and_its_csv_need_only_a_session(api: Api) -> None:
+    sign_in(api, Role.BANK)
+    assert api.client.get("/console/statistics").status_code == 200
+    csv = api.client.get("/console/statistics/type.csv")
+    assert csv.status_code == 200 and csv.text.lstrip("\ufeff").startswith("key,label,count")
+    assert api.client.get("/console/statistics/nonsense.csv").status_code == 404

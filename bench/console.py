@@ -1,0 +1,134 @@
+"""Console page rendering: each /console page on the demo data set, one request at a time,
+next to `GET /v1/health` in the same run as the floor (HTTP on loopback, routing, no work).
+
+A real `techledger serve` (one uvicorn worker, SQLite) on a fresh data dir loaded with the
+demo (api.demo_data), as tests/browser runs it; the views catch up before timing starts.
+The client signs in through the console's own form as admin (who may open every page) and
+times each request from send to last byte: with one request in flight that is the server's
+time plus the loopback round trip, which the health baseline shows.
+
+Usage: python -m bench.console [--requests 200] [--warmup 20] [--json PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import statistics
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from api.demo_data import DemoSummary, load_demo
+from domain.access import Role
+from services.ledger import Ledger
+from services.settings import Settings
+from tests.integration.server import free_port, start_server
+
+TARGET_MS = 500.0
+
+
+def pages(demo: DemoSummary) -> dict[str, str]:
+    """The console's pages (name → path), each asked something that reads the views."""
+    return {
+        "health (API baseline)": "/v1/health",
+        "home": "/console",
+        "registry search": "/console/achievements",
+        "achievement + timeline": f"/console/achievements/{demo.library_achievement_id}",
+        "library": "/console/library",
+        "pledge lookup": f"/console/bank/pledge-status?patent={demo.pledged_patent_number}",
+        "active pledges": f"/console/bank/pledges?bank_id={demo.bank_id}",
+        "alerts": "/console/bank/alerts",
+        "blacklist": "/console/integrity/blacklist",
+        "party record": f"/console/integrity/parties/{demo.university_id}",
+        "exchange desk": "/console/exchange",
+        "statistics": "/console/statistics",
+    }
+
+
+def prepare(data: Path) -> tuple[DemoSummary, str, int]:
+    with Ledger(Settings(data_dir=data, group_commit=False)) as ledger:
+        demo = load_demo(ledger)
+        key = ledger.issue_api_key(Role.ADMIN, "bench console")
+        head = int(ledger.recorder.max_notification_id() or 0)
+    return demo, key, head
+
+
+def signed_in(base: str, key: str, head: int) -> httpx.Client:
+    client = httpx.Client(base_url=base, timeout=60)
+    caught_up = client.get("/v1/integrity/blacklist", params={"wait_for_position": head},
+                           headers={"Authorization": f"Bearer {key}"})
+    caught_up.raise_for_status()
+    found = re.search(r'name="csrf" value="([^"]+)"', client.get("/console/login").text)
+    assert found, "no CSRF token on the sign-in page"
+    client.post("/console/login", data={"key": key, "csrf": found.group(1)})
+    return client
+
+
+def timed(client: httpx.Client, path: str, requests: int, warmup: int) -> list[float]:
+    for _ in range(warmup):
+        client.get(path).raise_for_status()
+    samples = []
+    for _ in range(requests):
+        start = time.perf_counter()
+        client.get(path).raise_for_status()
+        samples.append((time.perf_counter() - start) * 1000)
+    return samples
+
+
+def percentile(samples: list[float], p: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--warmup", type=int, default=20)
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="bench-console-") as tmp:
+        data = Path(tmp)
+        demo, key, head = prepare(data)
+        port = free_port()
+        server: subprocess.Popen[bytes] = start_server(data, port, log=data / "serve.log")
+        try:
+            client = signed_in(f"http://127.0.0.1:{port}", key, head)
+            rows = [Row(name, path, timed(client, path, args.requests, args.warmup))
+                    for name, path in pages(demo).items()]
+            client.close()
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    print(f"{'page':<26} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8}  under {TARGET_MS:.0f} ms")
+    for r in rows:
+        print(f"{r.page:<26} {r.p50:>8.1f} {r.p99:>8.1f} {max(r.samples):>8.1f}  "
+              f"{'yes' if r.p99 < TARGET_MS else 'NO'}")
+    if args.json:
+        args.json.write_text(json.dumps({"requests": args.requests, "rows": [
+            {"page": r.page, "path": r.path, "p50": r.p50, "p99": r.p99} for r in rows]},
+            indent=2))
+
+
+@dataclass(frozen=True)
+class Row:
+    page: str
+    path: str
+    samples: list[float]
+
+    @property
+    def p50(self) -> float:
+        return statistics.median(self.samples)
+
+    @property
+    def p99(self) -> float:
+        return percentile(self.samples, 99)
+
+
+if __name__ == "__main__":
+    main()
