@@ -11,6 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from api.console import (
     pages_auth,
     pages_bank,
+    pages_bank_desk,
     pages_exchange,
     pages_integrity,
     pages_registry,
@@ -24,8 +25,8 @@ from api.console.session import Signer
 def install(app: FastAPI, secret: str | None) -> None:
     """Mount the console's pages and static files on `app`."""
     app.state.console_signer = Signer(secret)
-    for module in (pages_auth, pages_registry, pages_bank, pages_integrity, pages_exchange,
-                   pages_statistics):
+    for module in (pages_auth, pages_registry, pages_bank, pages_bank_desk, pages_integrity,
+                   pages_exchange, pages_statistics):
         app.include_router(module.router)
     app.mount("/console/static", StaticFiles(directory=Path(__file__).parent / "static"),
               name="console-static")

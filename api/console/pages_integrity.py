@@ -1,5 +1,6 @@
-"""Integrity desk: the blacklist as of a date (any signed-in role, as in the API) and a
-party's full record (auditors and registrars, as in the API)."""
+"""Integrity desk: the blacklist as of a date (any signed-in role, as in the API), a party's
+full record, and post-evaluation (后评价) by grade and by agency — the last two for the roles the
+API admits, from the same query functions as /v1/post-evaluation/*."""
 
 from __future__ import annotations
 
@@ -14,12 +15,19 @@ from api.console.access import Viewer, need
 from api.console.render import not_found, page
 from api.console.views import day_or_today, read_views, runtime_of
 from api.routers.integrity import OVERSEERS
+from api.routers.post_evaluation import READERS
 from projections import integrity_queries as q
+from projections import post_evaluation as pe
+from projections.post_evaluation_facts import WINDOWS
 from projections.registry_queries import get_one
 
 router = APIRouter(prefix="/console/integrity", include_in_schema=False)
 Signed = Annotated[Viewer, Depends(need(*ALL_ROLES))]
 Overseer = Annotated[Viewer, Depends(need(*OVERSEERS))]
+Evaluator = Annotated[Viewer, Depends(need(*READERS))]
+# the figures shown of each post-evaluation row (the API's rows carry a few more)
+COLUMNS = ("evaluations", "observed", "not_yet_observable", *(f"share_{f}" for f in pe.FLAGS),
+           "transaction_amount", "median_transaction_amount", "revoked", "share_revoked")
 
 
 @router.get("/blacklist", response_class=HTMLResponse)
@@ -40,3 +48,19 @@ def party(request: Request, party_id: UUID, viewer: Overseer) -> HTMLResponse:
     if found is None:
         return not_found(request, viewer)
     return page(request, "party.html", viewer, party=found, record=record)
+
+
+@router.get("/post-evaluation", response_class=HTMLResponse)
+def post_evaluation(request: Request, viewer: Evaluator,
+                    window: Annotated[int, Query(ge=0, le=100)] = 12,
+                    as_of: Annotated[str | None, Query(max_length=20)] = None) -> HTMLResponse:
+    day = day_or_today(request, as_of)
+    if window not in WINDOWS:
+        return page(request, "post_evaluation.html", viewer, http_status=422, windows=WINDOWS,
+                    window=window, as_of=day.isoformat(), error="bad_window")
+    with read_views(request) as tx:
+        grades = pe.by_grade(tx, window, day)
+        agencies = pe.by_agency(tx, window, day)
+    return page(request, "post_evaluation.html", viewer, windows=WINDOWS, window=window,
+                as_of=day.isoformat(), grades=grades, agencies=agencies, columns=COLUMNS,
+                grade_names=pe.GRADES)

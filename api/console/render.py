@@ -16,6 +16,7 @@ from api.console.session import Session, read_session, write_session
 from api.routers.contracts import REGISTRANTS
 from api.routers.integrity import OVERSEERS
 from api.routers.pledges import INQUIRERS, SUPERVISORS
+from api.routers.post_evaluation import READERS
 from domain.access import Role
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
@@ -26,7 +27,9 @@ MENU: tuple[tuple[str, str, tuple[Role, ...]], ...] = (
     ("pledge_lookup", "/console/bank/pledge-status", INQUIRERS),
     ("active_pledges", "/console/bank/pledges", SUPERVISORS),
     ("alerts", "/console/bank/alerts", SUPERVISORS),
+    ("pledge_desk", "/console/bank/desk", (Role.BANK,)),
     ("blacklist", "/console/integrity/blacklist", tuple(Role)),
+    ("post_evaluation", "/console/integrity/post-evaluation", READERS),
     ("exchange_desk", "/console/exchange", REGISTRANTS),
     ("statistics", "/console/statistics", tuple(Role)),
 )

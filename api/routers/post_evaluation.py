@@ -27,7 +27,9 @@ from projections.post_evaluation_facts import WINDOWS, Filters
 from services.handlers.access import Principal
 
 router = APIRouter(tags=["post-evaluation"])
-Reader = Annotated[Principal, Depends(require(Role.AUDITOR, Role.REGISTRAR))]
+# Named so the web console (api/console) admits exactly the same roles.
+READERS = (Role.AUDITOR, Role.REGISTRAR)
+Reader = Annotated[Principal, Depends(require(*READERS))]
 AsOf = Annotated[date | None, Query(description="the day the outcomes are read on (default: today)")]
 OUTCOMES = ("evaluations", "observed", "not_yet_observable",
             *(f"{x}{f}" for f in pe.FLAGS for x in ("", "share_")), "contracts",

@@ -126,3 +126,33 @@ def test_the_statistics_page_and_its_csv_need_only_a_session(api: Api) -> None:
     csv = api.client.get("/console/statistics/type.csv")
     assert csv.status_code == 200 and csv.text.lstrip("\ufeff").startswith("key,label,count")
     assert api.client.get("/console/statistics/nonsense.csv").status_code == 404
+
+
+def test_the_pledge_desk_forms_need_the_bank_role_and_the_session_token(api: Api) -> None:
+    forms = ("pledges", "consents", "release")
+    sign_in(api, Role.EXCHANGE_OPERATOR)
+    assert api.client.get("/console/bank/desk").status_code == 403
+    for name in forms:
+        assert api.client.post(f"/console/bank/desk/{name}", data={}).status_code == 403
+    sign_in(api, Role.BANK)
+    desk = api.client.get("/console/bank/desk")
+    assert desk.status_code == 200 and "质押登记" in desk.text
+    for name in forms:
+        answer = api.client.post(f"/console/bank/desk/{name}",
+                                 data={"csrf": "forged", "pledge_id": "x"})
+        assert answer.status_code == 403, name
+        assert f'data-testid="error-{name}"' in answer.text
+        assert f'data-testid="done-{name}"' not in answer.text
+    token = csrf_of(desk.text)
+    answer = api.client.post("/console/bank/desk/release",
+                             data={"csrf": token, "pledge_id": "not-an-id"})
+    assert answer.status_code == 422 and "pledge_id" in answer.text
+
+
+def test_post_evaluation_is_for_the_apis_readers_and_its_windows(api: Api) -> None:
+    sign_in(api, Role.EXCHANGE_OPERATOR)
+    assert api.client.get("/console/integrity/post-evaluation").status_code == 403
+    sign_in(api, Role.AUDITOR)
+    assert api.client.get("/console/integrity/post-evaluation?window=6").status_code == 200
+    answer = api.client.get("/console/integrity/post-evaluation?window=7")
+    assert answer.status_code == 422 and "6、12 或 24" in answer.text
