@@ -97,6 +97,17 @@ def project_from_kafka(settings: Settings, head: int, workers: int) -> None:
     assert done.is_set(), "the projectors did not reach the ledger head"
 
 
+def views_from_kafka(kafka_side: Settings, head: int, workers: int = 1
+                     ) -> dict[str, list[tuple[object, ...]]]:
+    """Project the all-events topic into the views of `kafka_side` and dump them."""
+    project_from_kafka(kafka_side, head, workers)
+    views = open_views(kafka_side)
+    try:
+        return dump_views(views)
+    finally:
+        views.close()
+
+
 def test_every_event_reaches_its_domain_topic_and_all_events_in_order(
         ledger: Ledger, settings: Settings) -> None:
     notifications = ledger.recorder.select_notifications(start=None, limit=100_000)
@@ -143,13 +154,8 @@ def test_views_built_from_kafka_equal_views_built_from_the_log(
     head = relay_everything(ledger, settings).position
     from_log = log_built_views(settings)
     kafka_side = settings.model_copy(update={"data_dir": tmp_path / "kafka-views"})
-    project_from_kafka(kafka_side, head, workers=1)
-    views = open_views(kafka_side)
-    try:
-        assert dump_views(views) == from_log
-        assert sum(map(len, from_log.values())) > head  # the comparison covers real rows
-    finally:
-        views.close()
+    assert views_from_kafka(kafka_side, head, workers=1) == from_log
+    assert sum(map(len, from_log.values())) > head  # the comparison covers real rows
 
 
 def test_two_workers_share_partitions_and_keep_ledger_order(
@@ -158,12 +164,7 @@ def test_two_workers_share_partitions_and_keep_ledger_order(
     settings = settings.model_copy(update={"kafka_all_events_partitions": 3})
     head = relay_everything(ledger, settings).position
     kafka_side = settings.model_copy(update={"data_dir": tmp_path / "kafka-views"})
-    project_from_kafka(kafka_side, head, workers=2)
-    views = open_views(kafka_side)
-    try:
-        assert dump_views(views) == log_built_views(settings)
-    finally:
-        views.close()
+    assert views_from_kafka(kafka_side, head, workers=2) == log_built_views(settings)
 
 
 def test_a_resent_tail_is_applied_once(ledger: Ledger, settings: Settings, tmp_path: Path) -> None:
@@ -179,12 +180,7 @@ def test_a_resent_tail_is_applied_once(ledger: Ledger, settings: Settings, tmp_p
     assert report_positions(settings, "views", head) == 1  # never built here
     assert relay_everything(ledger, settings).position == head
     kafka_side = settings.model_copy(update={"data_dir": tmp_path / "kafka-views"})
-    project_from_kafka(kafka_side, head, workers=1)
-    views = open_views(kafka_side)
-    try:
-        assert dump_views(views) == log_built_views(settings)
-    finally:
-        views.close()
+    assert views_from_kafka(kafka_side, head, workers=1) == log_built_views(settings)
 
 
 @pytest.mark.postgres
@@ -203,12 +199,7 @@ def test_postgres_ledger_with_position_gaps_projects_the_same_views(
     assert head == ids[-1]
     assert len(ids) < head, "expected gaps in the positions"
     kafka_side = settings.model_copy(update={"views_schema": "kafka_views"})
-    project_from_kafka(kafka_side, head, workers=1)
-    views = open_views(kafka_side)
-    try:
-        assert dump_views(views) == log_built_views(settings)
-    finally:
-        views.close()
+    assert views_from_kafka(kafka_side, head, workers=1) == log_built_views(settings)
 
 
 def test_api_in_kafka_mode_reads_what_the_projector_wrote(kafka_settings: Settings) -> None:
