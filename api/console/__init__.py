@@ -14,6 +14,7 @@ from api.console import (
     pages_bank_desk,
     pages_exchange,
     pages_integrity,
+    pages_market,
     pages_registry,
     pages_statistics,
 )
@@ -26,7 +27,7 @@ def install(app: FastAPI, secret: str | None) -> None:
     """Mount the console's pages and static files on `app`."""
     app.state.console_signer = Signer(secret)
     for module in (pages_auth, pages_registry, pages_bank, pages_bank_desk, pages_integrity,
-                   pages_exchange, pages_statistics):
+                   pages_exchange, pages_market, pages_statistics):
         app.include_router(module.router)
     app.mount("/console/static", StaticFiles(directory=Path(__file__).parent / "static"),
               name="console-static")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from api.console import words_market
+
 STRINGS: dict[str, tuple[str, str]] = {
     "app": ("科技成果与技术市场账本", "techledger console"),
     "sign_in": ("登录", "Sign in"), "sign_out": ("退出", "Sign out"),
@@ -138,6 +140,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "grades_given": ("等级分布", "Grades given"), "total": ("合计", "Total"),
     "flows_unit": ("单元格为技术交易额（元）。", "Cells are technology transaction amounts (CNY)."),
 }
+STRINGS.update(words_market.WORDS)
 
 
 def translator(lang: str) -> Callable[..., str]:

@@ -14,6 +14,7 @@ from api.console.access import PageForbidden, SignInRequired, Viewer
 from api.console.i18n import translator
 from api.console.session import Session, read_session, write_session
 from api.routers.contracts import REGISTRANTS
+from api.routers.demands import READERS as DEMAND_READERS
 from api.routers.integrity import OVERSEERS
 from api.routers.pledges import INQUIRERS, SUPERVISORS
 from api.routers.post_evaluation import READERS
@@ -31,6 +32,7 @@ MENU: tuple[tuple[str, str, tuple[Role, ...]], ...] = (
     ("blacklist", "/console/integrity/blacklist", tuple(Role)),
     ("post_evaluation", "/console/integrity/post-evaluation", READERS),
     ("exchange_desk", "/console/exchange", REGISTRANTS),
+    ("demands", "/console/demands", DEMAND_READERS),
     ("statistics", "/console/statistics", tuple(Role)),
 )
 

@@ -39,10 +39,12 @@ from services.handlers.access import Principal
 
 router = APIRouter(tags=["demands"])
 router.include_router(matches.router)
-Operator = Annotated[Principal, Depends(require(Role.EXCHANGE_OPERATOR))]
-Matcher = Annotated[Principal, Depends(require(Role.EXCHANGE_OPERATOR, Role.REGISTRAR))]
-Reader = Annotated[Principal, Depends(require(Role.EXCHANGE_OPERATOR, Role.REGISTRAR,
-                                              Role.AUDITOR))]
+OPERATORS = (Role.EXCHANGE_OPERATOR,)  # shared with the console's market desk
+MATCHERS = (Role.EXCHANGE_OPERATOR, Role.REGISTRAR)
+READERS = (Role.EXCHANGE_OPERATOR, Role.REGISTRAR, Role.AUDITOR)
+Operator = Annotated[Principal, Depends(require(*OPERATORS))]
+Matcher = Annotated[Principal, Depends(require(*MATCHERS))]
+Reader = Annotated[Principal, Depends(require(*READERS))]
 AsOf = Annotated[date | None, Query(description="business date asked about (default: today)")]
 Limit = Annotated[int, Query(ge=1, le=50, description="how many to rank")]
 

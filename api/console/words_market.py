@@ -1,0 +1,35 @@
+"""The market desk's words (技术需求与对接), Simplified Chinese and English."""
+
+from __future__ import annotations
+
+WORDS: dict[str, tuple[str, str]] = {
+    "demands": ("技术需求", "Technology demands"),
+    "demand": ("技术需求", "Demand"),
+    "enterprise": ("需求企业", "Enterprise"),
+    "budget": ("预算（元）", "Budget (CNY)"),
+    "negotiable": ("面议", "Negotiable"),
+    "deadline": ("截止日期", "Deadline"),
+    "posted_on": ("发布日期", "Posted on"),
+    "keywords": ("关键词", "Keywords"),
+    "region_code": ("地区代码（GB/T 2260）", "Region code (GB/T 2260)"),
+    "description": ("需求描述", "Description"),
+    "post_demand": ("发布技术需求", "Post a demand"),
+    "conversion": ("需求到成交", "From demand to deal"),
+    "posted": ("已发布", "Posted"), "introduced": ("已对接", "Matched"),
+    "contracted": ("已签约", "Contracted"), "deal_amount": ("成交额", "Deal amount"),
+    "candidates": ("推荐成果（按匹配度）", "Candidate achievements (best first)"),
+    "score": ("匹配度", "Score"), "why": ("匹配理由", "Why it matched"),
+    "why_field": ("领域", "field"), "why_keywords": ("关键词", "keywords"),
+    "why_text": ("文本相似度", "text similarity"),
+    "excluded": ("不予推荐", "Kept out"), "reasons": ("原因", "Reasons"),
+    "introduce": ("对接", "Introduce"), "matches": ("对接记录", "Matches introduced"),
+    "outcome": ("结果", "Outcome"), "record_outcome": ("记录对接结果", "Record the outcome"),
+    "contract_id": ("合同 ID（签约时）", "Contract id (when contracted)"),
+    "contract_no": ("合同编号", "Contract no."), "note": ("备注", "Note"), "policy": ("匹配规则版本", "Matching policy"),
+    "demands_for_achievement": ("可对接的技术需求", "Demands this achievement could serve"),
+    "not_offerable": ("该成果目前不可推荐：", "This achievement may not be offered now: "),
+    "listing": ("挂牌", "Listing"), "asking_price": ("挂牌价", "Asking price"),
+    "no_candidates": ("没有达到最低匹配度的成果。", "No achievement reaches the minimum score."),
+    "outcome_negotiating": ("洽谈中", "Negotiating"), "outcome_declined": ("未达成", "Declined"),
+    "outcome_contracted": ("已签约", "Contracted"), "outcome_introduced": ("已对接", "Introduced"),
+}
