@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from api.console import words_market
+from api.console import words_bank, words_market
 
 STRINGS: dict[str, tuple[str, str]] = {
     "app": ("科技成果与技术市场账本", "techledger console"),
@@ -140,7 +140,18 @@ STRINGS: dict[str, tuple[str, str]] = {
     "grades_given": ("等级分布", "Grades given"), "total": ("合计", "Total"),
     "flows_unit": ("单元格为技术交易额（元）。", "Cells are technology transaction amounts (CNY)."),
 }
-STRINGS.update(words_market.WORDS)
+
+
+def _merge(*desks: dict[str, tuple[str, str]]) -> None:
+    """Each desk keeps its words in its own module; a key may be defined once only."""
+    for words in desks:
+        clash = STRINGS.keys() & words.keys()
+        if clash:
+            raise ValueError(f"console words defined twice: {sorted(clash)}")
+        STRINGS.update(words)
+
+
+_merge(words_market.WORDS, words_bank.WORDS)
 
 
 def translator(lang: str) -> Callable[..., str]:

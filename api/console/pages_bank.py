@@ -1,16 +1,19 @@
-"""Bank desk: is an achievement or patent pledged on a date; a bank's active pledges and
-exposure; alerts on weakened collateral. Role rules and the bank-key binding are the API's."""
+"""Bank desk: is an achievement or patent pledged on a date; one pledge (as GET /v1/pledges/{id});
+a bank's active pledges and exposure; alerts on weakened collateral. Role rules and the
+bank-key binding are the API's."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
+from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 
 from api.console.access import PageForbidden, Viewer, need
-from api.console.render import page
-from api.console.views import day_or_today, read_views
+from api.console.desk_forms import forms_for
+from api.console.render import not_found, page
+from api.console.views import day_or_today, read_views, runtime_of
 from api.routers.pledges import INQUIRERS, SUPERVISORS, bank_of
 from domain.codes import normalize_patent_number
 from projections import trade_queries as q
@@ -48,6 +51,22 @@ def pledge_status(request: Request, viewer: Inquirer, achievement: Text = None,
         error = "name_one"
     return page(request, "pledge_status.html", viewer, result=result, error=error,
                 achievement=achievement or "", patent=patent or "", as_of=day.isoformat())
+
+
+@router.get("/pledges/{pledge_id}", response_class=HTMLResponse)
+def pledge(request: Request, viewer: Inquirer, pledge_id: UUID,
+           wait_for_position: Annotated[int | None, Query(ge=0)] = None) -> HTMLResponse:
+    """Status, proceeds, consents and subsidies of one pledge, read from the same view as
+    GET /v1/pledges/{id}; after a desk write, first wait (bounded) for the views to reach it."""
+    runtime = runtime_of(request)
+    behind = wait_for_position is not None and not runtime.follower.wait_for(
+        wait_for_position, runtime.settings.read_wait_timeout_s)
+    with read_views(request) as tx:
+        row = q.get_pledge(tx, str(pledge_id))
+    if row is None:
+        return not_found(request, viewer)
+    return page(request, "pledge.html", viewer, pledge=row, behind=behind,
+                steps=forms_for(viewer))
 
 
 def _banks(tx: Tx) -> list[dict[str, Any]]:

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from api.console.access import PageForbidden, SignInRequired, Viewer
+from api.console.desk_forms import DESK_ROLES
 from api.console.i18n import translator
 from api.console.session import Session, read_session, write_session
 from api.routers.contracts import REGISTRANTS
@@ -28,7 +29,7 @@ MENU: tuple[tuple[str, str, tuple[Role, ...]], ...] = (
     ("pledge_lookup", "/console/bank/pledge-status", INQUIRERS),
     ("active_pledges", "/console/bank/pledges", SUPERVISORS),
     ("alerts", "/console/bank/alerts", SUPERVISORS),
-    ("pledge_desk", "/console/bank/desk", (Role.BANK,)),
+    ("pledge_desk", "/console/bank/desk", DESK_ROLES),
     ("blacklist", "/console/integrity/blacklist", tuple(Role)),
     ("post_evaluation", "/console/integrity/post-evaluation", READERS),
     ("exchange_desk", "/console/exchange", REGISTRANTS),

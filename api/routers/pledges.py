@@ -36,10 +36,12 @@ from services.ledger import Ledger
 from services.uow import Outcome, UnitOfWork
 
 router = APIRouter(tags=["pledges"])
-Bank = Annotated[Principal, Depends(require(Role.BANK))]
-# Subsidies (贴息, 风险补偿) are paid by the S&T bureau, which holds the registrar role.
-Bureau = Annotated[Principal, Depends(require(Role.REGISTRAR))]
 # Named so the web console (api/console) admits exactly the same roles.
+LENDERS = (Role.BANK,)
+# Subsidies (贴息, 风险补偿) are paid by the S&T bureau, which holds the registrar role.
+BUREAU = (Role.REGISTRAR,)
+Bank = Annotated[Principal, Depends(require(*LENDERS))]
+Bureau = Annotated[Principal, Depends(require(*BUREAU))]
 INQUIRERS = (Role.BANK, Role.AUDITOR, Role.REGISTRAR, Role.EXCHANGE_OPERATOR)
 SUPERVISORS = (Role.BANK, Role.AUDITOR, Role.REGISTRAR)
 Inquirer = Annotated[Principal, Depends(require(*INQUIRERS))]

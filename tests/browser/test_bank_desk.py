@@ -1,6 +1,7 @@
 """The bank desk's write forms in a real browser: register a pledge, consent to a transfer, see
 it among the bank's active pledges, release it; a second pledge of the same achievement is
-refused on the form."""
+refused on the form. Another pledge defaults and is enforced, the S&T bureau records a subsidy,
+and the pledge's page shows what GET /v1/pledges/{id} says."""
 
 from __future__ import annotations
 
@@ -13,15 +14,18 @@ from domain.access import Role
 from tests.browser.conftest import Console, shoot, sign_in
 
 
-def an_unpledged_achievement(console: Console) -> dict[str, Any]:
-    """One with an owner and no patents (so no patent term limits the loan), free today."""
+def an_unpledged_achievement(console: Console, nth: int = 0) -> dict[str, Any]:
+    """One with an owner and no patents (so no patent term limits the loan), free today; the
+    `nth` such, so that tests do not pledge the same one."""
     items = console.api("/v1/achievements", Role.AUDITOR, page_size="100").json()["items"]
     for item in items:
         found: dict[str, Any] = console.api(f"/v1/achievements/{item['id']}", Role.AUDITOR).json()
         status = console.api(f"/v1/achievements/{item['id']}/pledge-status", Role.BANK).json()
         if found.get("owners") and not found.get("patents") and not status["pledged"]:
-            return {**found, "as_of": status["as_of"]}
-    raise AssertionError("the demo has no unpledged achievement without patents")
+            if nth == 0:
+                return {**found, "as_of": status["as_of"]}
+            nth -= 1
+    raise AssertionError("the demo has too few unpledged achievements without patents")
 
 
 def fill_pledge(page: Page, console: Console, a: dict[str, Any], start: date) -> None:
@@ -77,3 +81,61 @@ def test_a_bank_registers_sees_and_releases_a_pledge_and_a_second_is_refused(
     after = (today + timedelta(days=1)).isoformat()
     page.goto(f"{console.base}/console/bank/pledge-status?achievement={a['id']}&as_of={after}")
     expect(page.get_by_test_id("verdict")).to_contain_text("未质押")
+
+
+def pledge_as_the_api_says(console: Console, pledge_id: str) -> dict[str, Any]:
+    head = console.api("/v1/health", Role.AUDITOR).json()["ledger_position"]
+    row: dict[str, Any] = console.api(f"/v1/pledges/{pledge_id}", Role.AUDITOR,
+                                      wait_for_position=str(head)).json()
+    return row
+
+
+def test_a_pledge_defaults_is_enforced_and_the_bureau_records_a_subsidy(
+        page: Page, console: Console) -> None:
+    a = an_unpledged_achievement(console, nth=1)
+    sign_in(page, console, Role.BANK)
+    page.goto(f"{console.base}/console/bank/desk")
+    expect(page.get_by_test_id("support-form")).to_have_count(0)  # the bureau's, not the bank's
+    fill_pledge(page, console, a, date.fromisoformat(a["as_of"]))
+    pledge_id = page.get_by_test_id("done-pledges").locator("code").inner_text()
+
+    page.get_by_test_id("enforcement-pledge_id").fill(pledge_id)
+    page.get_by_test_id("enforcement-proceeds").fill("420000.00")
+    page.get_by_test_id("enforcement-submit").click()
+    expect(page.get_by_test_id("error-enforcement")).to_contain_text("invalid_state_transition")
+    page.get_by_test_id("default-pledge_id").fill(pledge_id)
+    page.get_by_test_id("default-note").fill("借款人逾期未偿还贷款本息")
+    page.get_by_test_id("default-submit").click()
+    expect(page.get_by_test_id("done-default")).to_contain_text(pledge_id)
+    page.get_by_test_id("enforcement-pledge_id").fill(pledge_id)
+    page.get_by_test_id("enforcement-proceeds").fill("420000.00")
+    page.get_by_test_id("enforcement-note").fill("拍卖处置")
+    page.get_by_test_id("enforcement-submit").click()
+    expect(page.get_by_test_id("done-enforcement")).to_contain_text(pledge_id)
+    page.get_by_test_id("enforcement-form").scroll_into_view_if_needed()
+    shoot(page, "bank-default-enforcement")
+
+    page.get_by_test_id("done-enforcement-link").click()
+    row = pledge_as_the_api_says(console, pledge_id)
+    assert (row["status"], row["proceeds"]) == ("enforced", "420000.00")
+    expect(page.get_by_test_id("pledge-status")).to_have_attribute("data-status", row["status"])
+    expect(page.get_by_test_id("pledge-status")).to_have_text("质权已实现")
+    expect(page.get_by_test_id("proceeds")).to_have_text("¥420000.00")
+
+    sign_in(page, console, Role.REGISTRAR)
+    page.goto(f"{console.base}/console/bank/pledges/{pledge_id}")
+    page.get_by_test_id("act-support").click()
+    expect(page.get_by_test_id("default-form")).to_have_count(0)  # the bank's, not the bureau's
+    expect(page.get_by_test_id("support-pledge_id")).to_have_value(pledge_id)
+    page.get_by_test_id("support-kind").select_option("interest_subsidy")
+    page.get_by_test_id("support-amount").fill("12000.00")
+    page.get_by_test_id("support-payer").fill("保定市科学技术局")
+    page.get_by_test_id("support-submit").click()
+    expect(page.get_by_test_id("done-support")).to_contain_text(pledge_id)
+    shoot(page, "bank-record-subsidy")
+    page.get_by_test_id("done-support-link").click()
+    paid = pledge_as_the_api_says(console, pledge_id)["support"]
+    assert [(s["kind"], s["amount"]) for s in paid] == [("interest_subsidy", "12000.00")]
+    expect(page.get_by_test_id("support")).to_contain_text("贴息")
+    expect(page.get_by_test_id("support")).to_contain_text("12000.00")
+    shoot(page, "bank-pledge-page")
