@@ -5,13 +5,16 @@ from __future__ import annotations
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+IMPORT_PATHS = ("/v1/imports/", "/console/exchange/imports")
+
 
 class _TooLarge(Exception):
     pass
 
 
 class BodyLimit:
-    """`max_bytes` for every request, `import_max_bytes` for bulk imports (/v1/imports/...)."""
+    """`max_bytes` for every request, `import_max_bytes` for bulk imports (the API's and the
+    exchange desk's upload)."""
 
     def __init__(self, app: ASGIApp, max_bytes: int, import_max_bytes: int) -> None:
         self.app = app
@@ -22,7 +25,7 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        limit = self.import_max_bytes if scope["path"].startswith("/v1/imports/") \
+        limit = self.import_max_bytes if scope["path"].startswith(IMPORT_PATHS) \
             else self.max_bytes
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:

@@ -30,6 +30,9 @@ class Settings(BaseSettings):
 
     max_body_bytes: int = 1_048_576
     import_max_body_bytes: int = 67_108_864  # bulk imports (/v1/imports/...)
+    # A running import job silent this long lost its process: it reads `interrupted`
+    # (services/import_jobs.py; a live job writes its progress about every quarter second).
+    import_job_stale_s: float = 60.0
     read_wait_timeout_s: float = 5.0
     # Group commit gathers concurrent commands into one transaction (ARCHITECTURE.md).
     group_commit: bool = True

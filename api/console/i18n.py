@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from api.console import words_bank, words_market
+from api.console import words_bank, words_imports, words_market
 
 STRINGS: dict[str, tuple[str, str]] = {
     "app": ("科技成果与技术市场账本", "techledger console"),
@@ -151,7 +151,7 @@ def _merge(*desks: dict[str, tuple[str, str]]) -> None:
         STRINGS.update(words)
 
 
-_merge(words_market.WORDS, words_bank.WORDS)
+_merge(words_market.WORDS, words_bank.WORDS, words_imports.WORDS)
 
 
 def translator(lang: str) -> Callable[..., str]:

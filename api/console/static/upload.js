@@ -1,12 +1,44 @@
 // The exchange desk's file upload: XMLHttpRequest rather than a form post so the page can
-// show the upload's progress; the server answers with the import report as HTML.
+// show the upload's progress. The server answers with an import job; the bar then follows the
+// rows imported (polled), and the report comes last as HTML.
 (function () {
   "use strict";
+  var POLL_MS = 300;  // the job writes progress about every quarter second
   var form = document.getElementById("upload");
   var words = window.CONSOLE_WORDS;
   var bar = form.querySelector("progress");
   var state = form.querySelector("[data-testid=upload-state]");
   var report = document.getElementById("report");
+
+  function fail(text) { state.textContent = text; }
+
+  function showProgress(job) {
+    bar.value = job.total ? Math.round(100 * job.done / job.total) : 100;
+    state.textContent = words.progress.replace("{done}", job.done).replace("{total}", job.total);
+  }
+
+  function showReport(id) {
+    fetch("/console/exchange/imports/" + id + "/report", { credentials: "same-origin" })
+      .then(function (r) { return r.text().then(function (html) { return [r.ok, r.status, html]; }); })
+      .then(function (got) {
+        if (!got[0]) { fail(words.failed + " (" + got[1] + ")"); return; }
+        bar.value = 100; report.innerHTML = got[2];
+      }, function () { fail(words.failed); });
+  }
+
+  function poll(id) {
+    fetch("/console/exchange/imports/" + id, { credentials: "same-origin" })
+      .then(function (r) {
+        if (!r.ok) { throw new Error(String(r.status)); }
+        return r.json();
+      })
+      .then(function (job) {
+        showProgress(job);
+        if (job.state === "running") { setTimeout(function () { poll(id); }, POLL_MS); }
+        else if (job.state === "done") { showReport(id); }
+        else { fail(job.message); }
+      }, function (error) { fail(words.failed + " (" + error.message + ")"); });
+  }
 
   form.addEventListener("submit", function (event) {
     event.preventDefault();
@@ -22,14 +54,20 @@
     xhr.upload.onprogress = function (e) {
       if (e.lengthComputable) { bar.value = Math.round(100 * e.loaded / e.total); }
     };
-    xhr.upload.onload = function () {
-      bar.value = 100; state.textContent = words.importing;
-    };
+    xhr.upload.onload = function () { state.textContent = words.importing; };
     xhr.onload = function () {
-      state.textContent = xhr.status === 200 ? "" : words.failed + " (" + xhr.status + ")";
-      report.innerHTML = xhr.responseText;
+      if (xhr.status !== 202) {
+        fail(words.failed + " (" + xhr.status + ")");
+        var type = xhr.getResponseHeader("Content-Type") || "";
+        // the console's own message as HTML (e.g. an expired form); problem+json is not shown
+        report.innerHTML = type.indexOf("text/html") === 0 ? xhr.responseText : "";
+        return;
+      }
+      var job = JSON.parse(xhr.responseText);
+      showProgress({ done: 0, total: job.total });
+      poll(job.id);
     };
-    xhr.onerror = function () { state.textContent = words.failed; };
+    xhr.onerror = function () { fail(words.failed); };
     xhr.send(file);
   });
 })();
