@@ -23,6 +23,7 @@ from api.routers import (
     pledges,
     post_evaluation,
     projects,
+    public,
     statistics,
     system,
     tracing,
@@ -59,7 +60,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     problems.install(app)
     for module in (system, parties, projects, achievements, evaluations, library, imports,
                    contracts, contract_registration, pledges, statistics, valuations, integrity,
-                   tracing, post_evaluation, transparency, demands):
+                   tracing, post_evaluation, transparency, demands, public):
         app.include_router(module.router)
     console.install(app, settings.console_secret)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes,

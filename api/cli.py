@@ -12,6 +12,8 @@ from uuid import UUID
 import uvicorn
 
 from api.app import create_app
+from api.cli_export import add_command as add_export_command
+from api.cli_export import run_export
 from api.cli_import import import_trades
 from api.cli_notary import add_commands as add_notary_commands
 from api.runtime import Runtime
@@ -102,6 +104,10 @@ def demo(settings: Settings, *, then_serve: bool) -> None:
           f"  {base}/v1/post-evaluation/grades?window_months=12   (后评价, auditor key; &format=csv)\n"
           f"  {base}/v1/integrity/blacklist?as_of=2026-11-20   (with a key)\n"
           f"  {base}/v1/public/blacklist   (no key)\n"
+          f"  {base}/v1/public/achievements?q=石墨烯   (公开信息: public fields only, no key; also "
+          "/v1/public/contracts, /v1/public/contracts/statistics)\n"
+          "  techledger export --since 0 --out export.jsonl   (国家科技成果项目库 export; "
+          "docs/national-export.md)\n"
           f"  {base}/v1/demands?field=新能源   (技术需求, exchange key; then "
           "/v1/demands/ID/candidates for matching)\n"
           f"  {base}/console   (web console: sign in with one of the keys above)\n"
@@ -163,7 +169,7 @@ def _positions(settings: Settings, args: argparse.Namespace) -> int:
 
 DISTRIBUTED: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
     "relay": _relay, "project": _project, "positions": _positions, "notary": _notary,
-    "verify": _verify, "verify-receipt": _verify_receipt}
+    "verify": _verify, "verify-receipt": _verify_receipt, "export": run_export}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -190,6 +196,7 @@ def build_parser() -> argparse.ArgumentParser:
     p_import.add_argument("--actor", default="cli:import")
     _distributed_commands(sub)
     add_notary_commands(sub)
+    add_export_command(sub)
     return parser
 
 

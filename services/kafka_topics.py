@@ -10,6 +10,7 @@ from kafka.admin import NewTopic
 from kafka.errors import TopicAlreadyExistsError
 
 from services.integration_events import ALL_EVENTS, DOMAINS
+from services.national_export import NATIONAL_EXPORT
 from services.settings import Settings
 
 
@@ -24,8 +25,13 @@ class Topics:
     def domain(self, name: str) -> str:
         return f"{self.prefix}.{name}"
 
+    @property
+    def national_export(self) -> str:
+        """Public records for the national database (services/national_export.py)."""
+        return f"{self.prefix}.{NATIONAL_EXPORT}"
+
     def every(self) -> list[str]:
-        return [self.all_events, *(self.domain(name) for name in DOMAINS)]
+        return [self.all_events, *(self.domain(name) for name in DOMAINS), self.national_export]
 
 
 def ensure_topics(settings: Settings) -> Topics:

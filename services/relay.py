@@ -12,12 +12,14 @@ from typing import Protocol
 from uuid import UUID
 
 from eventsourcing.application import Application
+from eventsourcing.persistence import Notification
 from kafka import KafkaProducer
 from kafka.errors import KafkaError
 from kafka.producer.future import FutureRecordMetadata
 
 from services.integration_events import IntegrationEvent
 from services.kafka_topics import Topics, ensure_topics
+from services.national_export import NationalExporter, kafka_message
 from services.persistence import TRANSIENT
 from services.settings import Settings
 
@@ -45,7 +47,8 @@ def idempotent_producer(settings: Settings) -> KafkaProducer:
 
 
 class Relay:
-    """Publishes each event to its domain topic and to the all-events topic, in ledger order."""
+    """Publishes each event to its domain topic and to the all-events topic, in ledger order,
+    and the public record of each registration change to the national-export topic."""
 
     def __init__(self, app: Application[UUID], positions: PositionStore, settings: Settings) -> None:
         self.app = app
@@ -53,6 +56,7 @@ class Relay:
         self.settings = settings
         self.topics: Topics = ensure_topics(settings)
         self.producer = idempotent_producer(settings)
+        self.exporter = NationalExporter(app)
         self._stop = threading.Event()
         self.position = positions.get(RELAY_TRACKING)  # committed: acknowledged up to here
         self._sent = self.position
@@ -75,9 +79,20 @@ class Relay:
             key, value, headers = event.key(), event.value(), event.headers()
             for topic in (self.topics.domain(event.domain), self.topics.all_events):
                 futures.append(self.producer.send(topic, key=key, value=value, headers=headers))
+            futures += self._send_national(notification)
         self._in_flight.append((self._sent, futures))
         self._settle(wait=len(self._in_flight) > self.settings.kafka_relay_pages_in_flight)
         return len(notifications)
+
+    def _send_national(self, notification: Notification) -> list[FutureRecordMetadata]:
+        """The event's national-export record, if it has one, keyed by the achievement or
+        contract it changes (so each one's records keep their order)."""
+        record = self.exporter.record(notification)
+        if record is None:
+            return []
+        message = kafka_message(record)
+        return [self.producer.send(self.topics.national_export, key=message.key,
+                                   value=message.value, headers=message.headers)]
 
     def _settle(self, *, wait: bool) -> None:
         if wait:
