@@ -19,6 +19,7 @@ from api.routers import (
     imports,
     integrity,
     library,
+    market_events,
     parties,
     pledges,
     post_evaluation,
@@ -60,7 +61,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     problems.install(app)
     for module in (system, parties, projects, achievements, evaluations, library, imports,
                    contracts, contract_registration, pledges, statistics, valuations, integrity,
-                   tracing, post_evaluation, transparency, demands, public):
+                   tracing, post_evaluation, transparency, demands, market_events,
+                   public):
         app.include_router(module.router)
     console.install(app, settings.console_secret)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes,

@@ -110,6 +110,8 @@ def demo(settings: Settings, *, then_serve: bool) -> None:
           "docs/national-export.md)\n"
           f"  {base}/v1/demands?field=新能源   (技术需求, exchange key; then "
           "/v1/demands/ID/candidates for matching)\n"
+          f"  {base}/v1/statistics/events   (路演、直通车、挑战赛 and the deals that followed; "
+          "then /v1/market-events/ID with an exchange or auditor key)\n"
           f"  {base}/console   (web console: sign in with one of the keys above)\n"
           f"  {base}/v1/ledger/checkpoint?format=note   (transparency log: signed checkpoint, no key)\n"
           f"  {base}/v1/achievements/{summary.library_achievement_id}/history?receipt=true"

@@ -267,6 +267,9 @@ class _Loader:
         from api.demo_demands import load_demands  # it imports this module
 
         self.demands = load_demands(self)
+        from api.demo_events import load_events  # after the demands it features
+
+        load_events(self)
 
     def report(self, stage: str, done: int, total: int) -> None:
         if self.progress is not None and (done % 25 == 0 or done == total):

@@ -10,6 +10,7 @@ from projections.evaluations import Evaluations
 from projections.follower import Follower
 from projections.integrity import Integrity
 from projections.ledger_index import LedgerIndex
+from projections.market_events import MarketEvents
 from projections.registry import Registry
 from projections.store import PostgresViewDB, SqliteViewDB, ViewDB
 from projections.tracing import Tracing
@@ -24,7 +25,7 @@ from services.settings import Settings
 
 def all_projections() -> list[Projection]:
     return [Registry(), LedgerIndex(), Evaluations(), Trades(), Valuations(), Integrity(), Tracing(),
-            Demands()]
+            Demands(), MarketEvents()]
 
 
 def open_notary_db(settings: Settings) -> ViewDB:

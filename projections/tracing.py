@@ -24,8 +24,10 @@ Tracing a new aggregate is a few lines in `projections/tracing_links.py`:
 
     LINKS[MisconductRecord.Recorded] = _misconduct_recorded
 
-(add both to the dict literals). Sticky links from the creation event cover the aggregate's later
-events (appeal, correction); other events need an entry in LINKS only if they touch someone new.
+(add both to the dict literals, or merge them in from a module of their own, as
+`projections/tracing_market.py` does for the market's records). Sticky links from the
+creation event cover the aggregate's later events (appeal, correction); other events need an
+entry in LINKS only if they touch someone new.
 A summary for the timeline is optional: `projections/tracing_summaries.py`, keyed by event name.
 A mapping change applies to events recorded after it; `techledger rebuild` applies it to the
 whole log (a change of this DDL rebuilds the views by itself).
@@ -37,7 +39,8 @@ from collections.abc import Iterable
 
 from projections.base import Applied, Handler, Projection
 from projections.store import Tx
-from projections.tracing_links import LINKS, Link, SubjectKind, aggregate_prefix, event_name
+from projections.tracing_links import LINKS, aggregate_prefix, event_name
+from projections.tracing_subjects import Link, SubjectKind
 from projections.trades import instant
 
 DDL = (

@@ -11,11 +11,8 @@ so a contract's achievements and parties need naming only in its creation event.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
-from enum import StrEnum
+from collections.abc import Callable, Iterator
 from typing import Any
-from uuid import UUID
 
 from domain.access import ApiKey
 from domain.achievement import Achievement
@@ -29,49 +26,15 @@ from domain.rights import AchievementRights
 from domain.standing import IntegrityStanding
 from domain.valuation import Valuation
 from domain.values import EvaluationClass
-
-
-class SubjectKind(StrEnum):
-    ACHIEVEMENT = "achievement"
-    PROJECT = "project"
-    PARTY = "party"
-
-
-@dataclass(frozen=True)
-class Link:
-    subject_id: UUID
-    kind: SubjectKind | None  # None: via the subjects of aggregate `subject_id`
-    role: str
-    sticky: bool = False
-
-
-def achievement(subject_id: UUID, role: str, *, sticky: bool = False) -> Link:
-    return Link(subject_id, SubjectKind.ACHIEVEMENT, role, sticky)
-
-
-def project(subject_id: UUID, role: str, *, sticky: bool = False) -> Link:
-    return Link(subject_id, SubjectKind.PROJECT, role, sticky)
-
-
-def party(subject_id: UUID | None, role: str, *, sticky: bool = False) -> Iterator[Link]:
-    """No link for a party not given (optional references)."""
-    if subject_id is not None:
-        yield Link(subject_id, SubjectKind.PARTY, role, sticky)
-
-
-def via(aggregate_id: UUID, role: str, *, sticky: bool = False) -> Link:
-    """The achievements and projects another aggregate (e.g. an evaluation) is about."""
-    return Link(aggregate_id, None, role, sticky)
-
-
-Linker = Callable[[Any], Iterable[Link]]
+from projections.tracing_market import MARKET_AGGREGATES, MARKET_LINKS
+from projections.tracing_subjects import Link, Linker, achievement, party, project, via
 
 # Aggregates whose events are traced, with the prefix of their event names.
 AGGREGATES: dict[type, str] = {
     Achievement: "achievement", FundedProject: "project", Evaluation: "evaluation",
     TechContract: "contract", AchievementRights: "rights", Pledge: "pledge",
     Valuation: "valuation", IntegrityStanding: "standing", Party: "party", ApiKey: "api_key",
-    MisconductRecord: "misconduct",
+    MisconductRecord: "misconduct", **MARKET_AGGREGATES,
 }
 
 
@@ -161,6 +124,7 @@ LINKS: dict[type, Linker] = {
     Party.RelationDeclared: lambda e: party(e.relation.party_id, "related_party"),
     ApiKey.Issued: lambda e: party(e.party_id, "key_holder", sticky=True),
     MisconductRecord.Recorded: _misconduct_recorded,
+    **MARKET_LINKS,  # demands, listings, matches and market events
 }
 
 

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from projections.store import Tx
+from projections.tracing_market import MARKET_SUMMARIES
 
 Summary = tuple[str, str]  # (zh, en)
 
@@ -198,6 +199,7 @@ SUMMARIES: dict[str, Template] = {
     "party.relation_declared": lambda d, n: (
         f"申报关联关系：{n.party(d['relation']['party_id'])}（{d['relation']['kind']}）",
         f"relation declared with {n.party(d['relation']['party_id'])} ({d['relation']['kind']})"),
+    **MARKET_SUMMARIES,  # demands, listings, matches and market events
 }
 
 

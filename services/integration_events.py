@@ -31,6 +31,7 @@ DOMAIN_OF_MODULE = {
     "domain.contract": "trades", "domain.rights": "trades",
     # The market's demand side: demands, listings and matches lead to contracts.
     "domain.demand": "trades", "domain.listing": "trades", "domain.match": "trades",
+    "domain.market_event": "trades",  # roadshows, direct trains, challenges lead to deals
     "domain.pledge": "pledges",
     "domain.misconduct": "integrity", "domain.standing": "integrity",
     "domain.access": "access",

@@ -8,6 +8,7 @@ from services.handlers.contract_registration import ContractRegistrationCommands
 from services.handlers.demands import DemandCommands
 from services.handlers.evaluations import EvaluationCommands
 from services.handlers.integrity import IntegrityCommands
+from services.handlers.market_events import MarketEventCommands
 from services.handlers.matches import MatchCommands
 from services.handlers.parties import PartyCommands
 from services.handlers.pledges import PledgeCommands
@@ -18,5 +19,6 @@ from services.handlers.valuations import ValuationCommands
 
 class Ledger(PartyCommands, ProjectCommands, AchievementCommands, EvaluationCommands,
              TradeCommands, ContractRegistrationCommands, PledgeCommands, ValuationCommands,
-             IntegrityCommands, DemandCommands, MatchCommands, AccessCommands):
+             IntegrityCommands, DemandCommands, MatchCommands, MarketEventCommands,
+             AccessCommands):
     """Commands are methods; each saves all the aggregates it changes in one transaction."""
