@@ -43,8 +43,8 @@ class Settings(BaseSettings):
     aggregate_cache_size: int = 10_000
     key_cache_ttl_s: float = 5.0
     registry_timezone: str = "Asia/Shanghai"
-    # Signs the web console's session cookie; None: a random secret per process (sessions end
-    # on restart, and several workers need one shared secret).
+    # Keys the web console's sealed (AES-GCM) session cookie; None: a random secret per process
+    # (sessions end on restart, and several workers need one shared secret).
     console_secret: str | None = None
     # Where the API's views come from: its own log follower, or `techledger project --source kafka`.
     views_source: Literal["log", "kafka"] = "log"

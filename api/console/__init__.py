@@ -20,12 +20,12 @@ from api.console import (
 )
 from api.console.access import PageForbidden, SignInRequired
 from api.console.render import on_forbidden, on_sign_in_required
-from api.console.session import Signer
+from api.console.session import Sealer
 
 
 def install(app: FastAPI, secret: str | None) -> None:
     """Mount the console's pages and static files on `app`."""
-    app.state.console_signer = Signer(secret)
+    app.state.console_sealer = Sealer(secret)
     for module in (pages_auth, pages_registry, pages_bank, pages_bank_desk, pages_integrity,
                    pages_exchange, pages_market, pages_statistics):
         app.include_router(module.router)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from api.console import words_bank, words_imports, words_market
+from api.console import words_bank, words_imports, words_market, words_rest
 
 STRINGS: dict[str, tuple[str, str]] = {
     "app": ("科技成果与技术市场账本", "techledger console"),
@@ -122,11 +122,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "post_evaluation": ("后评价", "Post-evaluation"),
     "window": ("观察期", "Window"), "months": ("{n} 个月", "{n} months"),
     "bad_window": ("观察期应为 6、12 或 24 个月。", "The window is 6, 12 or 24 months."),
-    "pe_hint": ("认定后在观察期内的成交、许可、转让、成立企业、质押与撤销；观察期未满的评价不计入比例。"
-                "与 /v1/post-evaluation/grades、/agencies 同源。",
-                "What followed finalized evaluations within the window; evaluations whose window "
-                "has not elapsed are left out of the shares. The same figures as "
-                "/v1/post-evaluation/grades and /agencies."),
     "by_grade": ("按评价等级", "By grade"), "by_agency": ("按评价机构", "By agency"),
     "agency": ("评价机构", "Agency"),
     "evaluations": ("评价数", "Evaluations"), "observed": ("已满观察期", "Observed"),
@@ -151,7 +146,7 @@ def _merge(*desks: dict[str, tuple[str, str]]) -> None:
         STRINGS.update(words)
 
 
-_merge(words_market.WORDS, words_bank.WORDS, words_imports.WORDS)
+_merge(words_market.WORDS, words_bank.WORDS, words_imports.WORDS, words_rest.WORDS)
 
 
 def translator(lang: str) -> Callable[..., str]:

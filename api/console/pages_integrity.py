@@ -1,6 +1,6 @@
 """Integrity desk: the blacklist as of a date (any signed-in role, as in the API), a party's
-full record, and post-evaluation (后评价) by grade and by agency — the last two for the roles the
-API admits, from the same query functions as /v1/post-evaluation/*."""
+full record, and post-evaluation (后评价) by grade, agency and expert with CSV downloads — the
+last two for the roles the API admits, from the same query functions as /v1/post-evaluation/*."""
 
 from __future__ import annotations
 
@@ -8,10 +8,12 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 
 from api.auth import ALL_ROLES
+from api.console import post_evaluation_view as pev
 from api.console.access import Viewer, need
+from api.console.post_evaluation_view import Asked
 from api.console.render import not_found, page
 from api.console.views import day_or_today, read_views, runtime_of
 from api.routers.integrity import OVERSEERS
@@ -28,6 +30,21 @@ Evaluator = Annotated[Viewer, Depends(need(*READERS))]
 # the figures shown of each post-evaluation row (the API's rows carry a few more)
 COLUMNS = ("evaluations", "observed", "not_yet_observable", *(f"share_{f}" for f in pe.FLAGS),
            "transaction_amount", "median_transaction_amount", "revoked", "share_revoked")
+EXPERT_COLUMNS = ("evaluations", "scored", "mean_sheet_total", "mean_result_total", "observed",
+                  "not_yet_observable", "share_traded", "transaction_amount", "revoked",
+                  "share_revoked")
+Pick = Annotated[str | None, Query(max_length=40)]
+
+
+def question(request: Request, window: Annotated[int, Query(ge=0, le=100)] = 12,
+             as_of: Annotated[str | None, Query(max_length=20)] = None, agency: Pick = None,
+             grade: Pick = None, policy: Pick = None, evaluation_class: Pick = None) -> Asked:
+    """The post-evaluation form's question (checked by Asked.error)."""
+    return Asked(window, day_or_today(request, as_of), agency or "", grade or "",
+                 policy or "", evaluation_class or "")
+
+
+Question = Annotated[Asked, Depends(question)]
 
 
 @router.get("/blacklist", response_class=HTMLResponse)
@@ -51,16 +68,23 @@ def party(request: Request, party_id: UUID, viewer: Overseer) -> HTMLResponse:
 
 
 @router.get("/post-evaluation", response_class=HTMLResponse)
-def post_evaluation(request: Request, viewer: Evaluator,
-                    window: Annotated[int, Query(ge=0, le=100)] = 12,
-                    as_of: Annotated[str | None, Query(max_length=20)] = None) -> HTMLResponse:
-    day = day_or_today(request, as_of)
-    if window not in WINDOWS:
-        return page(request, "post_evaluation.html", viewer, http_status=422, windows=WINDOWS,
-                    window=window, as_of=day.isoformat(), error="bad_window")
+def post_evaluation(request: Request, viewer: Evaluator, asked: Question) -> HTMLResponse:
+    """By grade, agency and expert, as /v1/post-evaluation/*; agency, policy version and
+    evaluation class narrow every table as the API's filters do, a grade narrows them to that
+    grade's evaluations."""
     with read_views(request) as tx:
-        grades = pe.by_grade(tx, window, day)
-        agencies = pe.by_agency(tx, window, day)
-    return page(request, "post_evaluation.html", viewer, windows=WINDOWS, window=window,
-                as_of=day.isoformat(), grades=grades, agencies=agencies, columns=COLUMNS,
-                grade_names=pe.GRADES)
+        found = None if asked.error else pev.tables(tx, asked)
+        offered = pev.choices(tx)
+    return page(request, "post_evaluation.html", viewer, http_status=422 if asked.error else 200,
+                windows=WINDOWS, asked=asked, error=asked.error, tables=found, columns=COLUMNS,
+                expert_columns=EXPERT_COLUMNS, **offered)
+
+
+@router.get("/post-evaluation/{table}.csv", response_model=None)
+def post_evaluation_csv(request: Request, table: str, viewer: Evaluator, asked: Question
+                        ) -> Response:
+    """One table of the page as the API's `format=csv` writes it."""
+    if table not in pev.TABLES or asked.error:
+        return not_found(request, viewer)
+    with read_views(request) as tx:
+        return pev.download(tx, asked, table)

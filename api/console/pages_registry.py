@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from api.auth import ALL_ROLES
 from api.console.access import Viewer, need
+from api.console.registry_form import SUBTYPES, Search, fields, regions
 from api.console.render import not_found, page
 from api.console.views import read_views, runtime_of
 from api.problems import ApiProblem
@@ -19,7 +20,7 @@ from api.receipts import build_receipt
 from api.routers.tracing import TRACERS
 from projections import tracing_queries
 from projections.evaluation_queries import library, library_entry
-from projections.registry_queries import AchievementFilter, get_one, search_achievements
+from projections.registry_queries import get_one, search_achievements
 from services.receipts import cited_positions
 
 router = APIRouter(prefix="/console", include_in_schema=False)
@@ -31,15 +32,20 @@ Text = Annotated[str | None, Query(max_length=100)]
 
 @router.get("/achievements", response_class=HTMLResponse)
 def achievements(request: Request, viewer: Signed, q: Text = None, category: Text = None,
-                 status: Text = None, page_no: Annotated[int, Query(alias="page", ge=1)] = 1
+                 status: Text = None, field: Text = None, region: Text = None,
+                 subtype: Text = None, page_no: Annotated[int, Query(alias="page", ge=1)] = 1
                  ) -> HTMLResponse:
-    """Chinese substring search with filters, as GET /v1/achievements."""
-    found = AchievementFilter(q=q or None, category=category or None, status=status or None)
+    """Chinese substring search with filters (category, status, field, owner region with its
+    divisions, Hefei subtype), as GET /v1/achievements."""
+    asked = Search(q or "", category or "", status or "", field or "", region or "",
+                   subtype or "")
     with read_views(request) as tx:
-        rows, total = search_achievements(tx, found, page=page_no, page_size=PAGE_SIZE)
-    return page(request, "achievements.html", viewer, rows=rows, total=total, page_no=page_no,
-                pages=max(1, -(-total // PAGE_SIZE)), q=q or "", category=category or "",
-                status=status or "")
+        rows, total = ([], 0) if asked.error else search_achievements(
+            tx, asked.to_filter(), page=page_no, page_size=PAGE_SIZE)
+        field_choices, region_choices = fields(tx), regions(tx, asked.region)
+    return page(request, "achievements.html", viewer, http_status=422 if asked.error else 200,
+                rows=rows, total=total, page_no=page_no, pages=max(1, -(-total // PAGE_SIZE)),
+                asked=asked, subtypes=SUBTYPES, fields=field_choices, regions=region_choices)
 
 
 @router.get("/library", response_class=HTMLResponse)

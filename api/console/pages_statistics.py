@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse
 from api.auth import ALL_ROLES
 from api.console.access import Viewer, need
 from api.console.render import not_found, page
-from api.console.views import read_views
+from api.console.views import ReadOnce, read_views
 from api.csv_export import csv_response
 from api.routers.statistics import FLOW_COLUMNS, SUMMARY_COLUMNS, flow_lines
 from projections import trade_flows as tf
@@ -26,12 +26,19 @@ DIMENSIONS = (ts.GroupBy.MONTH, ts.GroupBy.TYPE, ts.GroupBy.FIELD)
 EVERYTHING = ts.StatsFilter()
 
 
-def _summaries(tx: Tx) -> dict[str, dict[str, Any]]:
+def summaries(tx: Tx) -> dict[str, dict[str, Any]]:
     return {d.value: ts.summarize(tx, EVERYTHING, d) for d in DIMENSIONS}
 
 
-def _jjj_flows(tx: Tx) -> dict[str, Any]:
+def jjj_flows(tx: Tx) -> dict[str, Any]:
     return tf.flows(tx, EVERYTHING, ts.RegionLevel.PROVINCE, jjj_only=True)
+
+
+def figures(tx: Tx) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
+    """The three summaries and the flow matrix from one read of the counted contracts (each
+    query function asks for the same rows; ReadOnce answers the repeats from memory)."""
+    once = ReadOnce(tx)
+    return summaries(once), jjj_flows(once)
 
 
 def _matrix(flows: dict[str, Any]) -> dict[str, Any]:
@@ -46,14 +53,14 @@ def _matrix(flows: dict[str, Any]) -> dict[str, Any]:
 @router.get("", response_class=HTMLResponse)
 def statistics(request: Request, viewer: Signed) -> HTMLResponse:
     with read_views(request) as tx:
-        summaries, flows = _summaries(tx), _jjj_flows(tx)
+        by_dimension, flows = figures(tx)
     matrix = _matrix(flows)
-    chart_data = {"summaries": summaries, "flows": {
+    chart_data = {"summaries": by_dimension, "flows": {
         "origins": [label for _, label in matrix["origins"]],
         "destinations": [label for _, label in matrix["destinations"]],
         "cells": [[i, j, cell["transaction_amount"]] for i, row in enumerate(matrix["grid"])
                   for j, cell in enumerate(row) if cell is not None]}}
-    return page(request, "statistics.html", viewer, summaries=summaries, flows=flows,
+    return page(request, "statistics.html", viewer, summaries=by_dimension, flows=flows,
                 matrix=matrix, chart_data=chart_data, dimensions=[d.value for d in DIMENSIONS])
 
 
@@ -62,7 +69,7 @@ def download(request: Request, name: str, viewer: Signed) -> Response:
     """The same CSV as the API's `format=csv` for one table of the page."""
     with read_views(request) as tx:
         if name == "flows":
-            return csv_response("trade-flows-jjj.csv", FLOW_COLUMNS, flow_lines(_jjj_flows(tx)))
+            return csv_response("trade-flows-jjj.csv", FLOW_COLUMNS, flow_lines(jjj_flows(tx)))
         if name not in {d.value for d in DIMENSIONS}:
             return not_found(request, viewer)
         result = ts.summarize(tx, EVERYTHING, ts.GroupBy(name))

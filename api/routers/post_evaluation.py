@@ -19,10 +19,11 @@ from api.problems import ApiProblem
 from api.routers.statistics import Format, FormatQuery
 from domain.access import Role
 from domain.errors import NotFound
+from domain.evaluation_policy import Grade
 from domain.values import EvaluationClass
 from projections import post_evaluation as pe
+from projections import post_evaluation_graded as graded
 from projections.evaluation_queries import get_evaluation
-from projections.post_evaluation_experts import by_expert
 from projections.post_evaluation_facts import WINDOWS, Filters
 from services.handlers.access import Principal
 
@@ -31,6 +32,7 @@ router = APIRouter(tags=["post-evaluation"])
 READERS = (Role.AUDITOR, Role.REGISTRAR)
 Reader = Annotated[Principal, Depends(require(*READERS))]
 AsOf = Annotated[date | None, Query(description="the day the outcomes are read on (default: today)")]
+GradeQuery = Annotated[Grade | None, Query(description="only the evaluations of this grade")]
 OUTCOMES = ("evaluations", "observed", "not_yet_observable",
             *(f"{x}{f}" for f in pe.FLAGS for x in ("", "share_")), "contracts",
             "transaction_amount", "mean_transaction_amount", "median_transaction_amount",
@@ -83,10 +85,11 @@ def grades(views: ViewsDep, a: AskedDep, _: Reader, output: FormatQuery = Format
 
 
 @router.get("/v1/post-evaluation/agencies", response_model=None)
-def agencies(views: ViewsDep, a: AskedDep, _: Reader, output: FormatQuery = Format.JSON
-             ) -> dict[str, Any] | Response:
-    """Per evaluation agency: grade distribution, share traded, results later revoked."""
-    result = pe.by_agency(views, a.window, a.as_of, a.filters)
+def agencies(views: ViewsDep, a: AskedDep, _: Reader, grade: GradeQuery = None,
+             output: FormatQuery = Format.JSON) -> dict[str, Any] | Response:
+    """Per evaluation agency: grade distribution, share traded, results later revoked (with
+    `grade`: that grade's evaluations only — is one agency's A worth another's?)."""
+    result = graded.agencies(views, a.window, a.as_of, a.filters, grade.value if grade else None)
     if output is Format.CSV:
         lines = [{**r, **{f"grade_{g}": n for g, n in r["grades"].items()}}
                  for r in result["rows"]]
@@ -95,10 +98,11 @@ def agencies(views: ViewsDep, a: AskedDep, _: Reader, output: FormatQuery = Form
 
 
 @router.get("/v1/post-evaluation/experts", response_model=None)
-def experts(views: ViewsDep, a: AskedDep, _: Reader, output: FormatQuery = Format.JSON
-            ) -> dict[str, Any] | Response:
-    """Per expert (serving, not recused): mean sheet and result totals against the outcomes."""
-    result = by_expert(views, a.window, a.as_of, a.filters)
+def experts(views: ViewsDep, a: AskedDep, _: Reader, grade: GradeQuery = None,
+            output: FormatQuery = Format.JSON) -> dict[str, Any] | Response:
+    """Per expert (serving, not recused): mean sheet and result totals against the outcomes
+    (with `grade`: that grade's evaluations only)."""
+    result = graded.experts(views, a.window, a.as_of, a.filters, grade.value if grade else None)
     if output is Format.CSV:
         return _csv("experts", a, EXPERT_COLUMNS, result["rows"])
     return result

@@ -67,6 +67,13 @@ def test_agencies_experts_and_one_evaluation(story: Story, api: Api) -> None:  #
     assert [r["evaluations"] for r in only] == [1]
     experts = get(api, f"{BASE}/experts", format="csv")
     assert experts.status_code == 200 and len(experts.text.splitlines()) == 1 + 5
+    by_grade = {r["grade"]: r["evaluations"] for r in get(api, f"{BASE}/grades").json()["rows"]}
+    for grade, count in by_grade.items():  # one grade's rows split that grade's evaluations
+        rows = get(api, f"{BASE}/agencies", grade=grade).json()["rows"]
+        assert sum(r["evaluations"] for r in rows) == count, grade
+        assert all(set(r["grades"].values()) - {0} <= {r["evaluations"]} for r in rows)
+    bad = get(api, f"{BASE}/experts", grade="Z")
+    assert bad.status_code == 422
 
     one = get(api, f"/v1/evaluations/{story.ev['A1']}/outcomes").json()
     assert [(w["window_months"], w["status"], w["contracts"]) for w in one["windows"]] == [

@@ -118,3 +118,23 @@ def test_pages_fit_a_phone(page: Page, console: Console) -> None:
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the page scrolls sideways on a phone ({width}px)"
     shoot(page, "phone-timeline", full_page=False)
+
+
+def test_a_registrar_filters_the_registry_by_field_region_and_subtype(page: Page,
+                                                                      console: Console) -> None:
+    asked = {"field": "电子信息", "region": "130000", "hefei_subtype": "applied_research"}
+    expected = console.api("/v1/achievements", Role.REGISTRAR, **asked).json()
+    everything = console.api("/v1/achievements", Role.REGISTRAR).json()["total"]
+    assert 0 < expected["total"] < everything
+    sign_in(page, console, Role.REGISTRAR)
+    page.get_by_role("link", name="成果登记").first.click()
+    page.get_by_test_id("field").select_option("电子信息")
+    page.get_by_test_id("region").select_option("130000")
+    page.get_by_test_id("subtype").select_option("applied_research")
+    page.get_by_test_id("search").click()
+    expect(page.get_by_test_id("total")).to_have_text(f"共 {expected['total']} 条")
+    rows = page.get_by_test_id("results").locator("tbody tr")
+    shown = rows.evaluate_all("els => els.map(e => e.dataset.id)")
+    assert shown == [a["id"] for a in expected["items"]]
+    expect(page.get_by_test_id("region")).to_have_value("130000")  # the form keeps the question
+    shoot(page, "registry-filters", full_page=False)
