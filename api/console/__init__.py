@@ -12,6 +12,7 @@ from api.console import (
     pages_auth,
     pages_bank,
     pages_bank_desk,
+    pages_events,
     pages_exchange,
     pages_integrity,
     pages_market,
@@ -27,7 +28,7 @@ def install(app: FastAPI, secret: str | None) -> None:
     """Mount the console's pages and static files on `app`."""
     app.state.console_sealer = Sealer(secret)
     for module in (pages_auth, pages_registry, pages_bank, pages_bank_desk, pages_integrity,
-                   pages_exchange, pages_market, pages_statistics):
+                   pages_exchange, pages_market, pages_events, pages_statistics):
         app.include_router(module.router)
     app.mount("/console/static", StaticFiles(directory=Path(__file__).parent / "static"),
               name="console-static")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from api.console import words_bank, words_imports, words_market, words_rest
+from api.console import words_bank, words_events, words_imports, words_market, words_rest
 
 STRINGS: dict[str, tuple[str, str]] = {
     "app": ("科技成果与技术市场账本", "techledger console"),
@@ -146,7 +146,8 @@ def _merge(*desks: dict[str, tuple[str, str]]) -> None:
         STRINGS.update(words)
 
 
-_merge(words_market.WORDS, words_bank.WORDS, words_imports.WORDS, words_rest.WORDS)
+_merge(words_market.WORDS, words_bank.WORDS, words_imports.WORDS, words_rest.WORDS,
+       words_events.WORDS)
 
 
 def translator(lang: str) -> Callable[..., str]:

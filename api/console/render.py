@@ -34,6 +34,7 @@ MENU: tuple[tuple[str, str, tuple[Role, ...]], ...] = (
     ("post_evaluation", "/console/integrity/post-evaluation", READERS),
     ("exchange_desk", "/console/exchange", REGISTRANTS),
     ("demands", "/console/demands", DEMAND_READERS),
+    ("events", "/console/events", tuple(Role)),
     ("statistics", "/console/statistics", tuple(Role)),
 )
 

@@ -16,10 +16,10 @@ from fastapi import APIRouter, Depends, Response
 
 from api.auth import Anyone, require
 from api.deps import IdempotencyKey, LedgerDep, ViewsDep, accepted, created
+from api.routers.demands import OPERATORS, READERS  # the market desk's roles
 from api.schemas.common import WriteAccepted
 from api.schemas.demands import ReasonBody, StepBody
 from api.schemas.market_events import AchievementPick, DemandPick, EventCreate, PartyPick
-from domain.access import Role
 from domain.errors import NotFound
 from domain.market_event_plan import EventPlan
 from projections import market_event_queries as q
@@ -28,9 +28,8 @@ from services import market_event_commands as m
 from services.handlers.access import Principal
 
 router = APIRouter(tags=["market events"])
-Operator = Annotated[Principal, Depends(require(Role.EXCHANGE_OPERATOR))]
-Reader = Annotated[Principal, Depends(require(Role.EXCHANGE_OPERATOR, Role.REGISTRAR,
-                                              Role.AUDITOR))]
+Operator = Annotated[Principal, Depends(require(*OPERATORS))]
+Reader = Annotated[Principal, Depends(require(*READERS))]
 BASE = "/v1/market-events"
 
 

@@ -70,3 +70,26 @@ def test_an_operator_introduces_the_top_candidate(page: Page, console: Console) 
     expect(row.get_by_test_id("outcome")).to_have_text("已对接")
     listed = console.api("/v1/matches", Role.AUDITOR, demand_id=wanted["id"]).json()["items"]
     assert [m["achievement_id"] for m in listed][-1] == top["achievement_id"]
+
+
+def test_an_operator_sees_which_events_produced_deals(page: Page, console: Console) -> None:
+    figures = console.api("/v1/statistics/events", Role.EXCHANGE_OPERATOR).json()
+    with_deal = next((i for i in figures["items"] if i["deals"] > 0), None)
+    assert with_deal is not None, "the demo has no event followed by a deal"
+    sign_in(page, console, Role.EXCHANGE_OPERATOR)
+    page.get_by_role("link", name="路演与对接活动").first.click()
+    rows = page.get_by_test_id("events").locator("tbody tr[data-event]")
+    shown = {rows.nth(i).get_attribute("data-event"): rows.nth(i).get_by_test_id("deals")
+             .inner_text() for i in range(rows.count())}
+    assert shown == {i["event_id"]: str(i["deals"]) for i in figures["items"]}
+    expect(page.get_by_test_id("turnover-total")).to_have_text(figures["turnover"])
+    shoot(page, "events-statistics")
+    page.get_by_role("link", name=with_deal["title"]).click()
+    expect(page.get_by_test_id("event-title")).to_have_text(with_deal["title"])
+    detail = console.api(f"/v1/market-events/{with_deal['event_id']}", Role.AUDITOR).json()
+    deals = page.get_by_test_id("follow-on").locator("tbody tr[data-contract]")
+    assert [deals.nth(i).get_attribute("data-contract") for i in range(deals.count())] == \
+        [c["contract_id"] for c in detail["follow_on"]["contracts"]]
+    expect(page.get_by_test_id("follow-on-rule")).to_contain_text(
+        detail["follow_on"]["policy"]["version"])
+    shoot(page, "event-deals")
