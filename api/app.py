@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from api import console, problems
+from api import console, demand_expiry, problems
 from api.auth import KeyCache
 from api.limits import BodyLimit
 from api.routers import (
@@ -50,9 +50,12 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         own = runtime is None
         app.state.runtime = runtime or Runtime.open(settings)
         app.state.keys = KeyCache(settings.key_cache_ttl_s)
+        sweeper = demand_expiry.start_for(app.state.runtime)  # None when switched off
         try:
             yield
         finally:
+            if sweeper is not None:
+                sweeper.stop()
             if own:
                 app.state.runtime.close()
 

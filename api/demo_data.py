@@ -267,6 +267,9 @@ class _Loader:
         from api.demo_demands import load_demands  # it imports this module
 
         self.demands = load_demands(self)
+        from api.demo_expiry import load_expired_demand  # an overdue demand, swept
+
+        load_expired_demand(self)
         from api.demo_events import load_events  # after the demands it features
 
         load_events(self)

@@ -82,7 +82,8 @@ def terms_of(text: str) -> Counter[str]:
     return found
 
 
-def _doc_terms(doc: Doc) -> Counter[str]:
+def doc_terms(doc: Doc) -> Counter[str]:
+    """The bag a doc is compared by: its text and its keywords."""
     return terms_of(" ".join((doc.text, *doc.keywords)))
 
 
@@ -101,19 +102,23 @@ def _vector(terms: Counter[str], idf: dict[str, float], unseen: float) -> dict[s
     return {t: c * idf.get(t, unseen) for t, c in terms.items()}
 
 
+def top_terms(shared: dict[str, float]) -> tuple[str, ...]:
+    """The five shared terms that weigh most (ties by term), shown as the reason."""
+    return tuple(sorted(shared, key=lambda t: (-shared[t], t))[:5])
+
+
 def _cosine(a: dict[str, float], b: dict[str, float]) -> tuple[float, tuple[str, ...]]:
     shared = {t: a[t] * b[t] for t in a.keys() & b.keys()}
     norm = math.sqrt(sum(v * v for v in a.values())) * math.sqrt(sum(v * v for v in b.values()))
     if not shared or norm == 0:
         return 0.0, ()
-    top = sorted(shared, key=lambda t: (-shared[t], t))[:5]
-    return sum(shared.values()) / norm, tuple(top)
+    return sum(shared.values()) / norm, top_terms(shared)
 
 
 def rank(query: Doc, docs: Sequence[Doc], policy: MatchingPolicy) -> list[Scored]:
     """Every doc scoring at least the policy's minimum, best first (ties by id)."""
-    bags = [_doc_terms(d) for d in docs]
-    query_bag = _doc_terms(query)
+    bags = [doc_terms(d) for d in docs]
+    query_bag = doc_terms(query)
     idf, unseen = idf_of([*bags, query_bag])
     q = _vector(query_bag, idf, unseen)
     scored = (_score(query, doc, q, _vector(bag, idf, unseen), policy)
@@ -124,10 +129,16 @@ def rank(query: Doc, docs: Sequence[Doc], policy: MatchingPolicy) -> list[Scored
 
 def _score(query: Doc, doc: Doc, q: dict[str, float], d: dict[str, float],
            policy: MatchingPolicy) -> Scored:
+    text, top = _cosine(q, d)
+    return combine(query, doc, text, top, policy)
+
+
+def combine(query: Doc, doc: Doc, text: float, top: tuple[str, ...],
+            policy: MatchingPolicy) -> Scored:
+    """The policy's weighted sum of the three signals, given the text similarity."""
     field_match = bool(query.field) and query.field == doc.field
     shared = tuple(k for k in query.keywords if k in doc.keywords or k in doc.text)
     keyword_share = len(shared) / len(query.keywords) if query.keywords else 0.0
-    text, top = _cosine(q, d)
     score = (policy.field_weight * field_match + policy.keyword_weight * keyword_share
              + policy.text_weight * text)
     return Scored(doc.id, round(score, 4), field_match, shared, round(text, 4), top)

@@ -78,6 +78,12 @@ def get_match(tx: Tx, match_id: str) -> Row | None:
     return rows[0] if rows else None
 
 
+def evaluation_ids_of(tx: Tx, achievement_id: str) -> list[str]:
+    """The achievement's evaluations known to the views, for the match command to check."""
+    return [r["id"] for r in tx.execute("SELECT id FROM evaluations WHERE subject_id = ?",
+                                        (achievement_id,))]
+
+
 def list_listings(tx: Tx, *, achievement_id: str | None, status: str | None) -> list[Row]:
     clauses, params = ["1 = 1"], []
     for column, value in (("l.achievement_id", achievement_id), ("l.status", status)):

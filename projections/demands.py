@@ -1,13 +1,21 @@
 """The technology market's demand side (Baoding items 4-5): demands (技术需求), listings (挂牌)
-and matches introduced (对接) with their outcomes and linked contracts."""
+and matches introduced (对接) with their outcomes and linked contracts; and each registered
+achievement's matching document (match_docs: field, keywords, text and its bigram counts),
+written when the achievement is registered or cancelled, so that matching reads them by
+position instead of recomputing them per request (projections.matching_index)."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
+import orjson
+
+from domain.achievement import Achievement
 from domain.demand import TechDemand
 from domain.listing import AchievementListing
 from domain.match import Match
+from domain.matching import Doc, doc_terms
 from projections.base import Applied, Handler, Projection
 from projections.store import Tx
 
@@ -26,12 +34,23 @@ DDL = (
     "outcome_on TEXT, outcome_note TEXT, contract_id TEXT, actor TEXT, position BIGINT)",
     "CREATE INDEX IF NOT EXISTS matches_demand ON matches (demand_id)",
     "CREATE INDEX IF NOT EXISTS matches_achievement ON matches (achievement_id)",
+    "CREATE TABLE IF NOT EXISTS match_docs (achievement_id TEXT PRIMARY KEY, field TEXT, "
+    "keywords TEXT, text TEXT, terms TEXT, status TEXT, position BIGINT)",
+    "CREATE INDEX IF NOT EXISTS match_docs_position ON match_docs (position)",
+    # A fresh id whenever these tables are (re)created: in-memory indexes built from an
+    # earlier generation of the views know they are stale.
+    "CREATE TABLE IF NOT EXISTS match_store (store_id TEXT PRIMARY KEY)",
 )
 
 
 class Demands(Projection):
-    tables = ("demands", "listings", "matches")
+    tables = ("demands", "listings", "matches", "match_docs", "match_store")
     ddl = DDL
+
+    def create(self, tx: Tx) -> None:
+        super().create(tx)
+        if not tx.execute("SELECT store_id FROM match_store"):
+            tx.execute("INSERT INTO match_store VALUES (?)", (str(uuid.uuid4()),))
 
     def handlers(self) -> dict[type, Handler]:
         return {
@@ -40,6 +59,7 @@ class Demands(Projection):
             TechDemand.Expired: _ended("expired"),
             AchievementListing.Listed: _listed, AchievementListing.Withdrawn: _withdrawn,
             Match.Introduced: _introduced, Match.OutcomeRecorded: _outcome,
+            Achievement.Registered: _match_doc, Achievement.RegistrationCancelled: _doc_cancelled,
         }
 
 
@@ -111,3 +131,23 @@ def _outcome(tx: Tx, a: Applied) -> None:
     _set(tx, "matches", a, {"outcome": e.outcome.value, "outcome_on": str(e.effective_date),
                             "outcome_note": e.note,
                             "contract_id": str(e.contract_id) if e.contract_id else None})
+
+
+def achievement_doc(achievement_id: str, field: str | None, keywords: tuple[str, ...],
+                    title: str, summary: str | None) -> Doc:
+    """What matching reads of an achievement (as projections.matching has always built it)."""
+    return Doc(achievement_id, field or "", tuple(filter(None, keywords)), f"{title} {summary or ''}")
+
+
+def _match_doc(tx: Tx, a: Applied) -> None:
+    d = a.event.draft
+    keywords = tuple("|".join(d.keywords).split("|"))  # as the registry view stores them
+    doc = achievement_doc(str(a.event.originator_id), d.field, keywords, d.title, d.summary)
+    tx.execute("INSERT INTO match_docs VALUES (?, ?, ?, ?, ?, 'registered', ?)",
+               (doc.id, doc.field, "|".join(doc.keywords), doc.text,
+                orjson.dumps(doc_terms(doc)).decode(), a.position))
+
+
+def _doc_cancelled(tx: Tx, a: Applied) -> None:
+    tx.execute("UPDATE match_docs SET status = 'cancelled', position = ? WHERE achievement_id = ?",
+               (a.position, str(a.event.originator_id)))

@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     # (services/import_jobs.py; a live job writes its progress about every quarter second).
     import_job_stale_s: float = 60.0
     read_wait_timeout_s: float = 5.0
+    # How often the serving process expires open demands past their deadline (0: never).
+    demand_expiry_interval_s: float = 3600.0
     # Group commit gathers concurrent commands into one transaction (ARCHITECTURE.md).
     group_commit: bool = True
     group_commit_max_batch: int = 256

@@ -16,6 +16,7 @@ from api.routers import matches as match_api
 from api.schemas.common import WriteAccepted
 from api.schemas.demands import DemandCreate, MatchCreate, OutcomeCreate
 from domain.match import MatchOutcome
+from projections.store import ViewDB
 
 OUTCOMES = tuple(o.value for o in MatchOutcome)
 
@@ -39,11 +40,13 @@ def post_demand(viewer: Viewer, ledger: Any, form: dict[str, str]) -> WriteAccep
     return demand_api.post_demand(body, viewer.principal, ledger, Response())
 
 
-def introduce(viewer: Viewer, ledger: Any, demand_id: UUID, form: dict[str, str]) -> WriteAccepted:
+def introduce(viewer: Viewer, ledger: Any, views: ViewDB, demand_id: UUID,
+              form: dict[str, str]) -> WriteAccepted:
     body = MatchCreate.model_validate_json(orjson.dumps({
         "demand_id": str(demand_id), "achievement_id": form.get("achievement_id", "").strip(),
         "note": form.get("note", "").strip(), **_given(form, "score", "effective_date")}))
-    return match_api.introduce(body, viewer.principal, ledger, Response())
+    with views.read() as tx:
+        return match_api.introduce(body, viewer.principal, ledger, Response(), tx)
 
 
 class MatchRef(BaseModel):

@@ -127,7 +127,8 @@ async def post_demand(request: Request, viewer: Operator) -> Response:
 async def introduce(request: Request, demand_id: UUID, viewer: Operator) -> Response:
     """对接: introduce the demand's enterprise to a candidate (POST /v1/matches)."""
     return await _demand_write(request, demand_id, viewer,
-                               lambda form, ledger: mf.introduce(viewer, ledger, demand_id, form))
+                               lambda form, ledger: mf.introduce(
+                                   viewer, ledger, runtime_of(request).views, demand_id, form))
 
 
 @router.post("/demands/{demand_id}/outcomes", response_class=HTMLResponse, response_model=None)

@@ -15,6 +15,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Response
 
+from api import demand_expiry
 from api.auth import Anyone, require
 from api.deps import (
     IdempotencyKey,
@@ -28,7 +29,14 @@ from api.deps import (
 )
 from api.routers import matches
 from api.schemas.common import WriteAccepted
-from api.schemas.demands import DemandBody, DemandCreate, DemandUpdate, ReasonBody, StepBody
+from api.schemas.demands import (
+    DemandBody,
+    DemandCreate,
+    DemandUpdate,
+    ReasonBody,
+    StepBody,
+    SweepBody,
+)
 from domain.access import Role
 from domain.demand import DemandTerms
 from domain.errors import NotFound
@@ -65,14 +73,12 @@ def post_demand(body: DemandCreate, principal: Operator, ledger: LedgerDep, resp
 
 
 @router.put("/v1/demands/{demand_id}", response_model=WriteAccepted)
-def update_demand(demand_id: UUID, body: DemandUpdate, principal: Operator, ledger: LedgerDep,
-                  views: ViewsDep) -> WriteAccepted:
-    """New terms for an open demand (same enterprise)."""
-    row = q.get_demand(views, str(demand_id))
-    if row is None:
-        raise NotFound("demand", demand_id)
-    command = d.UpdateDemand(demand_id, to_terms(UUID(row["enterprise_id"]), body),
-                             body.effective_date)
+def update_demand(demand_id: UUID, body: DemandUpdate, principal: Operator,
+                  ledger: LedgerDep) -> WriteAccepted:
+    """New terms for an open demand (its enterprise stays, taken from the demand itself)."""
+    changes = d.DemandChanges(body.title, body.description, body.field, tuple(body.keywords),
+                              body.region_code, body.deadline, body.budget_min, body.budget_max)
+    command = d.UpdateDemand(demand_id, changes, body.effective_date)
     return accepted(ledger, demand_id, ledger.update_demand(command, actor=principal.actor).position)
 
 
@@ -92,6 +98,15 @@ def expire_demand(demand_id: UUID, body: StepBody, principal: Operator,
     outcome = ledger.expire_demand(d.ExpireDemand(demand_id, body.effective_date),
                                    actor=principal.actor)
     return accepted(ledger, demand_id, outcome.position)
+
+
+@router.post("/v1/demands/expiry-sweep")
+def expiry_sweep(body: SweepBody, principal: Operator, runtime: RuntimeDep) -> dict[str, Any]:
+    """Expire every open demand whose deadline is before `as_of` (default today), as the
+    background sweep does; safe to repeat (each demand expires once)."""
+    result = demand_expiry.sweep(runtime.ledger, runtime.views, body.as_of, actor=principal.actor)
+    return {"as_of": result.as_of.isoformat(), "candidates": result.candidates,
+            "expired": [str(i) for i in result.expired], "position": result.position}
 
 
 @router.get("/v1/demands")

@@ -59,10 +59,15 @@ def listings(views: ViewsDep, _: Reader, achievement_id: UUID | None = None,
 
 @router.post("/v1/matches", status_code=201, response_model=WriteAccepted)
 def introduce(body: MatchCreate, principal: Operator, ledger: LedgerDep, response: Response,
-              idempotency_key: IdempotencyKey = None) -> WriteAccepted:
-    """对接: introduce an open demand's enterprise to an achievement that may be offered."""
+              views: ViewsDep, idempotency_key: IdempotencyKey = None) -> WriteAccepted:
+    """对接: introduce an open demand's enterprise to an achievement that may be offered;
+    refused (409 `achievement_not_offered`, with `reason`) when its registration is cancelled,
+    an evaluation of it was revoked, it is pledged without consent, or an owner is barred."""
+    # The views only say which evaluations exist; the command loads each one.
+    known = q.evaluation_ids_of(views, str(body.achievement_id))
+    evaluations = tuple(UUID(e) for e in known)
     command = d.IntroduceMatch(body.demand_id, body.achievement_id, body.note, body.score,
-                               body.effective_date)
+                               body.effective_date, evaluations)
     outcome = ledger.introduce_match(command, actor=principal.actor, key=idempotency_key)
     return created(ledger, outcome, response, "matches")
 

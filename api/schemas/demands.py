@@ -50,6 +50,12 @@ class StepBody(Strict):
     effective_date: EffectiveDate = None
 
 
+class SweepBody(Strict):
+    """The expiry sweep: open demands whose deadline is before `as_of` (default today)."""
+
+    as_of: date | None = None
+
+
 class ListingCreate(Strict):
     """挂牌: the seller holds the achievement; no asking price means negotiable (面议)."""
 

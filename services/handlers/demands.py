@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from uuid import UUID
 
-from domain.demand import TechDemand
+from domain.demand import DemandStatus, TechDemand
 from domain.errors import WrongPartyKind
 from domain.listing import AchievementListing
 from domain.party import Party
@@ -40,9 +40,15 @@ class DemandCommands(LedgerCore):
         return self.execute(work)
 
     def update_demand(self, cmd: d.UpdateDemand, *, actor: str) -> Outcome[None]:
+        """New terms; given without the enterprise, the demand's own is kept."""
+
         def work(uow: UnitOfWork) -> None:
-            uow.get(TechDemand, cmd.demand_id, "demand").update(
-                cmd.terms, effective_date=self.effective(cmd.effective_date), actor=actor)
+            demand = uow.get(TechDemand, cmd.demand_id, "demand")
+            terms = cmd.terms
+            if isinstance(terms, d.DemandChanges):
+                assert demand.terms is not None
+                terms = terms.for_enterprise(demand.terms.enterprise_id)
+            demand.update(terms, effective_date=self.effective(cmd.effective_date), actor=actor)
 
         return self.execute(work)
 
@@ -57,6 +63,29 @@ class DemandCommands(LedgerCore):
         def work(uow: UnitOfWork) -> None:
             uow.get(TechDemand, cmd.demand_id, "demand").expire(
                 effective_date=self.effective(cmd.effective_date), actor=actor)
+
+        return self.execute(work)
+
+    def expire_overdue_demands(self, cmd: d.ExpireOverdueDemands, *,
+                               actor: str) -> Outcome[list[UUID]]:
+        """Expire each candidate still open whose deadline is before `as_of`, as of the day
+        after its deadline (when it lapsed, whenever the sweep runs). Those already ended (by
+        another sweep, a closure, a match) or not yet due are skipped: running it twice, or in
+        two processes at once, expires each demand once (a conflicting save is retried on the
+        reloaded demand, which is then no longer open)."""
+
+        def work(uow: UnitOfWork) -> list[UUID]:
+            day, expired = self.effective(cmd.as_of), []
+            for demand_id in cmd.demand_ids:
+                demand = uow.find(TechDemand, demand_id)
+                if demand is None or demand.status is not DemandStatus.OPEN:
+                    continue
+                assert demand.terms is not None
+                if demand.terms.deadline < day:
+                    demand.expire(effective_date=demand.terms.deadline + timedelta(days=1),
+                                  actor=actor)
+                    expired.append(demand_id)
+            return expired
 
         return self.execute(work)
 

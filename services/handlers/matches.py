@@ -6,16 +6,17 @@ from __future__ import annotations
 from datetime import date
 from uuid import UUID
 
+from domain.achievement import Achievement, AchievementStatus
 from domain.contract import ContractStatus, TechContract
 from domain.demand import DemandStatus, TechDemand
 from domain.errors import InvalidInput, InvalidTransition
+from domain.evaluation import Evaluation, EvaluationStatus
 from domain.match import AchievementNotOffered, Match, MatchOutcome
 from domain.rights import AchievementRights
 from domain.standing import IntegrityStanding, SanctionScope
 from services import demand_commands as d
 from services.core import LedgerCore
 from services.handlers.results import Created
-from services.handlers.trades import registered_achievement
 from services.idempotency import create_once
 from services.uow import Outcome, UnitOfWork
 
@@ -23,8 +24,8 @@ from services.uow import Outcome, UnitOfWork
 class MatchCommands(LedgerCore):
     def introduce_match(self, cmd: d.IntroduceMatch, *, actor: str,
                         key: str | None = None) -> Outcome[Created]:
-        """对接: an open demand and an achievement that may be offered (not pledged without
-        consent, no owner barred from trading, registration not cancelled)."""
+        """对接: an open demand and an achievement that may be offered — the barriers the
+        matching views apply, checked here on the aggregates (see _require_offerable)."""
 
         def work(uow: UnitOfWork) -> Created:
             def build(match_id: UUID, digest: str) -> Match:
@@ -32,7 +33,7 @@ class MatchCommands(LedgerCore):
                 demand = uow.get(TechDemand, cmd.demand_id, "demand")
                 if demand.status is not DemandStatus.OPEN:
                     raise InvalidTransition(f"the demand is {demand.status.value}")
-                _require_offerable(uow, cmd.achievement_id, day)
+                _require_offerable(uow, cmd.achievement_id, cmd.evaluation_ids, day)
                 return Match.introduce(cmd.demand_id, cmd.achievement_id, note=cmd.note,
                                        score=cmd.score, id=match_id, request_digest=digest,
                                        effective_date=day, actor=actor)
@@ -63,9 +64,22 @@ class MatchCommands(LedgerCore):
         return self.execute(work)
 
 
-def _require_offerable(uow: UnitOfWork, achievement_id: UUID, day: date) -> None:
-    """The same barriers the matching views apply (see projections.matching)."""
-    achievement = registered_achievement(uow, achievement_id)
+def _require_offerable(uow: UnitOfWork, achievement_id: UUID, evaluation_ids: tuple[UUID, ...],
+                       day: date) -> None:
+    """The barriers of projections.matching, on the aggregates, each with its source:
+    a cancelled registration and a revoked evaluation (Baoding item 9: fraud found), a pledge
+    binding without the pledgee's consent (Civil Code art. 444), an owner barred from trading
+    (Baoding item 9, scope trading)."""
+    achievement = uow.get(Achievement, achievement_id, "achievement")
+    if achievement.status is AchievementStatus.CANCELLED:
+        raise AchievementNotOffered("the achievement's registration is cancelled",
+                                    reason="registration_cancelled")
+    for evaluation_id in evaluation_ids:
+        evaluation = uow.find(Evaluation, evaluation_id)
+        if evaluation is not None and evaluation.subject_id == achievement_id \
+                and evaluation.status is EvaluationStatus.REVOKED:
+            raise AchievementNotOffered(f"evaluation {evaluation_id} of the achievement was "
+                                        "revoked (Baoding item 9)", reason="evaluation_revoked")
     rights = uow.find(AchievementRights, AchievementRights.id_for(achievement_id))
     owners = rights.owners_on(day) if rights is not None else achievement.owner_ids
     if rights is not None and any(x.binding_after(day) and not x.consents for x in rights.liens):

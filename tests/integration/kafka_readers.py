@@ -53,9 +53,15 @@ def _received(message: Message) -> Received:
     return Received(partition, key, value, headers)
 
 
+# Not ledger data: a random id naming one view store's lifetime, so that each process's
+# in-memory matching index knows when the views were rebuilt (projections/matching_index.py).
+STORE_IDENTITY = {"match_store"}
+
+
 def dump_views(db: ViewDB) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every view table, in a stable order."""
-    tables = [table for projection in all_projections() for table in projection.tables]
+    """Every row of every view table (bar the store's identity), in a stable order."""
+    tables = [table for projection in all_projections() for table in projection.tables
+              if table not in STORE_IDENTITY]
     with db.read() as tx:
         return {table: sorted((tuple(row.values()) for row in tx.execute(f"SELECT * FROM {table}")),
                               key=repr)
