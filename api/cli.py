@@ -89,7 +89,9 @@ def demo(settings: Settings, *, then_serve: bool) -> None:
     for role, key in keys.items():
         print(f"  {role.value:<18} {key}")
     base = f"http://{settings.host}:{settings.port}"
-    print("try (public):\n"
+    print("try (public, no key):\n"
+          f"  {base}/v1/public/achievements?q=石墨烯\n"
+          "with a key (Authorization: Bearer KEY):\n"
           f"  {base}/v1/achievements?q=石墨烯\n"
           f"  {base}/v1/library?grade=A\n"
           f"  {base}/v1/achievements/{summary.library_achievement_id}\n"

@@ -118,7 +118,7 @@ def record_company(achievement_id: UUID, body: CompanyCreate, principal: Registr
 
 
 @router.get("", response_model=Page)
-def search(views: ViewsDep, runtime: RuntimeDep, paging: PagingDep,
+def search(views: ViewsDep, runtime: RuntimeDep, paging: PagingDep, _: Anyone,
            q: Annotated[str | None, Query(max_length=100, description="中文 title/keyword substring")] = None,
            category: Category | None = None, hefei_subtype: HefeiSubtype | None = None,
            field: Annotated[str | None, Query(max_length=100)] = None,
@@ -126,7 +126,8 @@ def search(views: ViewsDep, runtime: RuntimeDep, paging: PagingDep,
            region: Annotated[str | None, Query(pattern=r"^\d{6}$")] = None,
            fiscal: bool | None = None, status: AchievementStatus | None = None,
            maturity_stage: MaturityStage | None = None) -> dict[str, Any]:
-    """Search the achievement registry (public): 中文 substring, filters, pages."""
+    """Search the achievement registry (any key; the public reads /v1/public/achievements):
+    中文 substring, filters, pages."""
     f = AchievementFilter(
         q=q, category=_value(category), hefei_subtype=_value(hefei_subtype), field=field,
         owner_id=str(owner_id) if owner_id else None, region=region, fiscal=fiscal,
@@ -140,9 +141,10 @@ def _value(member: Any) -> str | None:
 
 
 @router.get("/{achievement_id}")
-def get_achievement(achievement_id: UUID, views: ViewsDep) -> dict[str, Any]:
-    """One registered achievement (public), with its library standing (Hefei art. 7), its
-    evaluations and the technology managers who took part (Baoding item 6)."""
+def get_achievement(achievement_id: UUID, views: ViewsDep, caller: Anyone) -> dict[str, Any]:
+    """One registered achievement (any key; the public reads /v1/public/achievements/{id}),
+    with its library standing (Hefei art. 7), its evaluations and the technology managers who
+    took part (Baoding item 6)."""
     row = get_one(views, "achievements", str(achievement_id))
     if row is None:
         raise NotFound("achievement", achievement_id)

@@ -36,11 +36,11 @@ Engager = Annotated[Principal, Depends(require(Role.REGISTRAR, Role.EXCHANGE_OPE
 
 
 @router.get("/v1/library", response_model=Page)
-def library(views: ViewsDep, runtime: RuntimeDep, paging: PagingDep,
+def library(views: ViewsDep, runtime: RuntimeDep, paging: PagingDep, _: Anyone,
             grade: Grade | None = None, subtype: HefeiSubtype | None = None,
             field: Annotated[str | None, Query(max_length=100)] = None) -> dict[str, Any]:
-    """可转化科技成果库 (Hefei art. 7): grade C and above, with support tier and company status.
-    Public."""
+    """可转化科技成果库 (Hefei art. 7): grade C and above, with support tier and company status
+    (any key: owners may be people; the public reads /v1/public/achievements)."""
     items, total = q.library(views, grade=grade.value if grade else None,
                              subtype=subtype.value if subtype else None, field=field,
                              page=paging.page, page_size=paging.page_size)
@@ -48,7 +48,8 @@ def library(views: ViewsDep, runtime: RuntimeDep, paging: PagingDep,
 
 
 @router.get("/v1/library/cultivation", response_model=Page)
-def cultivation(views: ViewsDep, runtime: RuntimeDep, paging: PagingDep) -> dict[str, Any]:
+def cultivation(views: ViewsDep, runtime: RuntimeDep, paging: PagingDep,
+                _: Anyone) -> dict[str, Any]:
     """培育对象 (Hefei art. 9): latest result below C; they may be re-evaluated. Public."""
     items, total = q.cultivation_candidates(views, page=paging.page, page_size=paging.page_size)
     return page_of(items, total, paging, runtime)
@@ -122,6 +123,6 @@ def engage_manager(achievement_id: UUID, body: EngagementCreate, principal: Enga
 
 
 @router.get("/v1/achievements/{achievement_id}/technology-managers", tags=["achievements"])
-def managers(achievement_id: UUID, views: ViewsDep) -> list[dict[str, Any]]:
+def managers(achievement_id: UUID, views: ViewsDep, _: Anyone) -> list[dict[str, Any]]:
     """Technology managers' participation in this achievement, in order."""
     return q.manager_engagements(views, str(achievement_id))

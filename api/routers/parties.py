@@ -7,7 +7,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, Response
 
-from api.auth import MaybePrincipal, Registrar
+from api.auth import Anyone, Registrar
 from api.deps import (
     IdempotencyKey,
     LedgerDep,
@@ -59,17 +59,17 @@ def _public(row: dict[str, Any], principal: Principal | None) -> dict[str, Any]:
 
 @router.get("", response_model=Page)
 def search_parties(views: ViewsDep, runtime: RuntimeDep, paging: PagingDep,
-                   principal: MaybePrincipal, kind: PartyKind | None = None,
+                   principal: Anyone, kind: PartyKind | None = None,
                    q: Annotated[str | None, Query(max_length=100)] = None) -> dict[str, Any]:
-    """List parties by kind and Chinese name substring (public)."""
+    """List parties by kind and Chinese name substring (any key: individuals are named)."""
     rows, total = list_parties(views, kind=kind.value if kind else None, q=q, page=paging.page,
                                page_size=paging.page_size)
     return page_of([_public(r, principal) for r in rows], total, paging, runtime)
 
 
 @router.get("/{party_id}", response_model=PartyPublic)
-def get_party(party_id: UUID, views: ViewsDep, principal: MaybePrincipal) -> dict[str, Any]:
-    """One party (public; relations only for registrars, auditors, agencies and admins)."""
+def get_party(party_id: UUID, views: ViewsDep, principal: Anyone) -> dict[str, Any]:
+    """One party (any key; relations only for registrars, auditors, agencies and admins)."""
     row = get_one(views, "parties", str(party_id))
     if row is None:
         raise NotFound("party", party_id)

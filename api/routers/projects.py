@@ -85,17 +85,17 @@ def close_project(project_id: UUID, body: ProjectClosure, principal: Registrar,
 
 
 @router.get("", response_model=Page)
-def search_projects(views: ViewsDep, runtime: RuntimeDep, paging: PagingDep,
+def search_projects(views: ViewsDep, runtime: RuntimeDep, paging: PagingDep, _: Anyone,
                     status: ProjectStatus | None = None) -> dict[str, Any]:
-    """List projects, optionally by status (public)."""
+    """List projects, optionally by status (any key)."""
     rows, total = list_projects(views, status=status.value if status else None,
                                 page=paging.page, page_size=paging.page_size)
     return page_of(rows, total, paging, runtime)
 
 
 @router.get("/{project_id}")
-def get_project(project_id: UUID, views: ViewsDep) -> dict[str, Any]:
-    """One project (public)."""
+def get_project(project_id: UUID, views: ViewsDep, _: Anyone) -> dict[str, Any]:
+    """One project (any key)."""
     row = get_one(views, "projects", str(project_id))
     if row is None:
         raise NotFound("project", project_id)

@@ -72,7 +72,7 @@ def test_register_then_read_your_write_and_history(api: Api) -> None:
     assert created.status_code == 201
     written = created.json()
     assert created.headers["Location"] == f"/v1/achievements/{written['id']}"
-    found = api.client.get("/v1/achievements", params={
+    found = api.client.get("/v1/achievements", headers=api.as_(Role.BANK), params={
         "q": "灌溉", "region": "130000", "wait_for_position": written["position"]}).json()
     assert [item["registration_number"] for item in found["items"]] == [
         written["registration_number"]]
@@ -147,7 +147,8 @@ def test_duplicates_are_conflicts(api: Api) -> None:
 
 def test_unknown_ids_are_404(api: Api) -> None:
     missing = "00000000-0000-0000-0000-000000000009"
-    assert api.client.get(f"/v1/achievements/{missing}").json()["code"] == "achievement_not_found"
+    answer = api.client.get(f"/v1/achievements/{missing}", headers=api.as_(Role.BANK))
+    assert answer.json()["code"] == "achievement_not_found"
     response = api.client.post(f"/v1/projects/{missing}/approval",
                                json={"approved_amount": "1.00"}, headers=api.as_(Role.ADMIN))
     assert (response.status_code, response.json()["code"]) == (404, "project_not_found")
@@ -161,10 +162,13 @@ def test_relations_are_private_to_admitted_roles(api: Api) -> None:
     declared = api.client.post(f"/v1/parties/{expert['id']}/relations", json={
         "party_id": owner, "kind": "employment"}, headers=api.as_(Role.REGISTRAR)).json()
     wait = {"wait_for_position": declared["position"]}
-    public = api.client.get(f"/v1/parties/{expert['id']}", params=wait).json()
+    bank = api.client.get(f"/v1/parties/{expert['id']}", params=wait,
+                          headers=api.as_(Role.BANK)).json()
     audited = api.client.get(f"/v1/parties/{expert['id']}", params=wait,
                              headers=api.as_(Role.AUDITOR)).json()
-    assert public["relations"] is None
+    assert bank["relations"] is None
+    anonymous = api.client.get(f"/v1/parties/{expert['id']}")  # a person's name: keys only
+    assert (anonymous.status_code, anonymous.json()["code"]) == (401, "unauthenticated")
     assert audited["relations"] == [{"party_id": owner, "kind": "employment", "note": ""}]
 
 

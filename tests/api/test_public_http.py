@@ -105,3 +105,25 @@ def test_unknown_ids_are_problems_and_no_key_is_needed(tmp_path: Path) -> None:
         assert missing.headers["content-type"] == "application/problem+json"
         empty = client.get("/v1/public/achievements")
         assert (empty.status_code, empty.json()["total"]) == (200, 0)
+
+
+# Without a key only these answer: the public API, health, the transparency log's signed
+# checkpoint, the evaluation policies and agencies' qualifications (no person in
+# either). Everything else may name people (owners, completers, experts): keys only.
+ANONYMOUS = ("/v1/public/", "/v1/health", "/v1/ledger/checkpoint", "/v1/evaluation-policies",
+             "/v1/parties/{agency_id}/qualifications")
+
+
+def test_without_a_key_only_the_public_paths_answer(tmp_path: Path) -> None:
+    with TestClient(create_app(Settings(data_dir=tmp_path))) as client:
+        paths = [p for p, ops in client.get("/openapi.json").json()["paths"].items()
+                 if "get" in ops]
+        assert len(paths) > 60
+        for path in paths:
+            answer = client.get(re.sub(r"\{[^}]+\}", "00000000-0000-4000-8000-000000000001",
+                                       path))
+            if path.startswith(ANONYMOUS):
+                assert answer.status_code != 401, path
+            else:
+                assert (answer.status_code, answer.json()["code"]) == (401, "unauthenticated"), \
+                    path

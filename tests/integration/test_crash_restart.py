@@ -68,7 +68,8 @@ def test_sigkill_mid_load_loses_and_duplicates_nothing(tmp_path: Path) -> None:
         numbers = sorted(int(r.json()["registration_number"][-5:]) for r in final.values())
         assert numbers == list(range(1, TOTAL + 1))
         head = max(r.json()["position"] for r in final.values())
-        page = httpx.get(f"{base}/v1/achievements", timeout=30, params={
+        page = httpx.get(f"{base}/v1/achievements", timeout=30,
+                         headers={"Authorization": f"Bearer {key}"}, params={
             "wait_for_position": head, "page_size": 1, "q": "崩溃测试"}).json()
         assert page["total"] == TOTAL
     finally:

@@ -214,11 +214,11 @@ def test_api_in_kafka_mode_reads_what_the_projector_wrote(kafka_settings: Settin
         created = client.post("/v1/achievements", json=achievement_body(party["id"]),
                               headers={**registrar, "Idempotency-Key": "kafka-mode-1"}).json()
         wait = {"wait_for_position": created["position"]}
-        behind = client.get("/v1/achievements", params=wait)
+        behind = client.get("/v1/achievements", params=wait, headers=registrar)
         assert (behind.status_code, behind.json()["code"]) == (503, "views_behind")
         with Ledger(settings) as ledger:
             head = relay_everything(ledger, settings).position
         project_from_kafka(settings, head, workers=1)
-        page = client.get("/v1/achievements", params=wait).json()
+        page = client.get("/v1/achievements", params=wait, headers=registrar).json()
         assert [item["id"] for item in page["items"]] == [created["id"]]
         assert page["views_position"] == head

@@ -48,7 +48,8 @@ def test_two_worker_processes_number_consecutively_and_replay_once(tmp_path: Pat
         assert all(r.json()["replayed"] for r in again)
         head = max(r.json()["position"] for r in first)
         for _ in range(4):  # each request may land on either worker's views follower
-            page = httpx.get(f"{base}/v1/achievements", timeout=30, params={
+            page = httpx.get(f"{base}/v1/achievements", timeout=30,
+                             headers={"Authorization": f"Bearer {key}"}, params={
                 "wait_for_position": head, "page_size": 1, "q": "崩溃测试"}).json()
             assert page["total"] == TOTAL
     finally:
