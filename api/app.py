@@ -32,6 +32,7 @@ from api.routers import (
     valuations,
 )
 from api.runtime import Runtime
+from projections import matching_index
 from services.settings import Settings, get_settings
 
 DESCRIPTION = """
@@ -50,6 +51,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         own = runtime is None
         app.state.runtime = runtime or Runtime.open(settings)
         app.state.keys = KeyCache(settings.key_cache_ttl_s)
+        matching_index.warm_in_background(app.state.runtime.views)
         sweeper = demand_expiry.start_for(app.state.runtime)  # None when switched off
         try:
             yield

@@ -5,6 +5,7 @@ changes when the views are rebuilt), shared by the threads of the process."""
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections import Counter, OrderedDict
 from collections.abc import Iterator
@@ -14,8 +15,10 @@ import orjson
 
 from domain.matching import Doc
 from domain.matching_index import MatchIndex
-from projections.store import Tx
+from projections.follower import TRANSIENT
+from projections.store import Tx, ViewDB
 
+log = logging.getLogger(__name__)
 PAGE = 5000  # documents read per query while loading
 KEEP = 8  # indexes kept per process (tests open many view stores)
 
@@ -70,3 +73,29 @@ def warm(tx: Tx) -> int:
     how many achievements it holds."""
     with current_index(tx) as index:
         return len(index)
+
+
+def indexed_position(tx: Tx) -> int | None:
+    """How far this process's index of the view store has read match_docs so far (None: no
+    query or warm-up has asked for it yet); it loads nothing."""
+    store = tx.execute("SELECT store_id FROM match_store")[0]["store_id"]
+    with _GUARD:
+        view_index = _INDEXES.get(store)
+    return None if view_index is None else view_index.position
+
+
+def warm_in_background(views: ViewDB) -> threading.Thread:
+    """Load the index in a daemon thread at start-up, so that the first candidates query of
+    the process does not pay for it (about 10 s at 100,000 achievements). A store error only
+    leaves the loading to that first query, so it is logged, not raised."""
+
+    def run() -> None:
+        try:
+            with views.read() as tx:
+                warm(tx)
+        except TRANSIENT:
+            log.exception("warming the matching index failed; the first query loads it")
+
+    thread = threading.Thread(target=run, name="matching-index-warm", daemon=True)
+    thread.start()
+    return thread

@@ -63,7 +63,12 @@ def introduce(body: MatchCreate, principal: Operator, ledger: LedgerDep, respons
     """对接: introduce an open demand's enterprise to an achievement that may be offered;
     refused (409 `achievement_not_offered`, with `reason`) when its registration is cancelled,
     an evaluation of it was revoked, it is pledged without consent, or an owner is barred."""
-    # The views only say which evaluations exist; the command loads each one.
+    # Which evaluations the achievement has comes from the views (no aggregate lists them);
+    # whether each is revoked, from its aggregate in the command's transaction. So a revocation
+    # is missed only for an evaluation whose commissioning the views had not yet applied when
+    # this request read them (commissioned less than the view lag ago, under a second embedded)
+    # and revoked since: the matching candidates would not name it either. Closing that needs
+    # an evaluation index on the command side (the achievement recording its evaluations).
     known = q.evaluation_ids_of(views, str(body.achievement_id))
     evaluations = tuple(UUID(e) for e in known)
     command = d.IntroduceMatch(body.demand_id, body.achievement_id, body.note, body.score,

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from uuid import UUID
 
 from domain.demand import DemandStatus, TechDemand
-from domain.errors import WrongPartyKind
+from domain.errors import InvalidInput, WrongPartyKind
 from domain.listing import AchievementListing
 from domain.party import Party
 from domain.rights import AchievementRights, SellerNotOwner
@@ -76,6 +76,7 @@ class DemandCommands(LedgerCore):
 
         def work(uow: UnitOfWork) -> list[UUID]:
             day, expired = self.effective(cmd.as_of), []
+            refuse_sweep_ahead(day, self.today())
             for demand_id in cmd.demand_ids:
                 demand = uow.find(TechDemand, demand_id)
                 if demand is None or demand.status is not DemandStatus.OPEN:
@@ -132,3 +133,11 @@ def _require_holder(uow: UnitOfWork, achievement_id: UUID, seller_id: UUID, day:
     if seller_id not in owners:
         raise SellerNotOwner(f"the seller does not hold this achievement on {day}",
                              owners=[str(o) for o in owners])
+
+
+def refuse_sweep_ahead(as_of: date, today: date) -> None:
+    """A sweep as of a later day would expire demands whose deadline has not passed yet,
+    for good (an expired demand does not reopen)."""
+    if as_of > today:
+        raise InvalidInput(f"as_of {as_of} is after today ({today}): a sweep expires only "
+                           "demands whose deadline has passed", field="as_of")

@@ -14,10 +14,9 @@ from domain.demand import DemandStatus, TechDemand
 from domain.errors import WrongPartyKind
 from domain.market_event import MarketEvent, NotFeaturable
 from domain.party import Party
-from domain.rights import AchievementRights
-from domain.standing import IntegrityStanding, SanctionScope
 from services import market_event_commands as m
 from services.core import LedgerCore
+from services.handlers.matches import barred_owner
 from services.handlers.results import Created
 from services.handlers.trades import EXCHANGES
 from services.idempotency import create_once
@@ -126,13 +125,10 @@ def _require_showable(uow: UnitOfWork, achievement_id: UUID, day: date) -> None:
     if achievement.registered_on > day:
         raise NotFeaturable(f"the achievement is registered only on {achievement.registered_on}",
                             reason="not_yet_registered")
-    rights = uow.find(AchievementRights, AchievementRights.id_for(achievement_id))
-    owners = rights.owners_on(day) if rights is not None else achievement.owner_ids
-    for owner in owners:
-        standing = uow.find(IntegrityStanding, IntegrityStanding.id_for(owner))
-        if standing is not None and standing.bar(SanctionScope.TRADING, day) is not None:
-            raise NotFeaturable(f"owner {owner} is barred from trading (Baoding item 9)",
-                                reason="owner_barred_from_trading")
+    owner = barred_owner(uow, achievement, day)
+    if owner is not None:
+        raise NotFeaturable(f"owner {owner} is barred from trading (Baoding item 9)",
+                            reason="owner_barred_from_trading")
 
 
 def _open_demand(uow: UnitOfWork, demand_id: UUID, day: date) -> TechDemand:

@@ -81,17 +81,27 @@ def _require_offerable(uow: UnitOfWork, achievement_id: UUID, evaluation_ids: tu
             raise AchievementNotOffered(f"evaluation {evaluation_id} of the achievement was "
                                         "revoked (Baoding item 9)", reason="evaluation_revoked")
     rights = uow.find(AchievementRights, AchievementRights.id_for(achievement_id))
-    owners = rights.owners_on(day) if rights is not None else achievement.owner_ids
     if rights is not None and any(x.binding_after(day) and not x.consents for x in rights.liens):
         # Civil Code art. 444: no transfer or license of a pledged achievement without the
         # pledgee's consent, so offering it would offer what cannot be sold.
         raise AchievementNotOffered("the achievement is pledged and the pledgee has not "
                                     "consented to a disposal", reason="pledged_without_consent")
+    owner = barred_owner(uow, achievement, day)
+    if owner is not None:
+        raise AchievementNotOffered(f"owner {owner} is barred from trading (Baoding item 9)",
+                                    reason="owner_barred_from_trading")
+
+
+def barred_owner(uow: UnitOfWork, achievement: Achievement, day: date) -> UUID | None:
+    """An owner of the achievement on `day` barred from trading then (Baoding item 9), if
+    any: who owns it follows its registered transfers (domain.rights)."""
+    rights = uow.find(AchievementRights, AchievementRights.id_for(achievement.id))
+    owners = rights.owners_on(day) if rights is not None else achievement.owner_ids
     for owner in owners:
         standing = uow.find(IntegrityStanding, IntegrityStanding.id_for(owner))
         if standing is not None and standing.bar(SanctionScope.TRADING, day) is not None:
-            raise AchievementNotOffered(f"owner {owner} is barred from trading (Baoding item 9)",
-                                        reason="owner_barred_from_trading")
+            return owner
+    return None
 
 
 def _require_deal(uow: UnitOfWork, contract_id: UUID, demand: TechDemand,

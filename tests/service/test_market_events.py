@@ -118,6 +118,22 @@ def test_contracts_within_six_months_count_and_say_why(runtime: Runtime, world: 
     assert after["transaction_amount"] == "900000.00"
 
 
+def test_the_window_holds_its_first_day_and_exactly_six_months_after(
+        runtime: Runtime, world: World) -> None:
+    """events-2026.1 on the stored path (views, SQL): both ends inclusive, a day later out."""
+    show = roadshow(world)
+    counted = [world.license(number, show.featured, ContractVariant.ORDINARY, signed_on=day,
+                             term_end=date(2031, 5, 10))
+               for number, day in (("HT-DAY0", HELD), ("HT-6M", date(2026, 11, 10)))]
+    world.license("HT-6M1D", show.featured, ContractVariant.ORDINARY,
+                  signed_on=date(2026, 11, 11), term_end=date(2031, 5, 10))
+    world.license("HT-EVE", show.featured, ContractVariant.ORDINARY,
+                  signed_on=date(2026, 5, 9), term_end=date(2031, 5, 10))
+    after = read(runtime, show.event)["follow_on"]
+    assert after["window"] == {"from": "2026-05-10", "to": "2026-11-10"}
+    assert [x["contract_id"] for x in after["contracts"]] == [str(c) for c in counted]
+
+
 def test_statistics_per_event_and_a_cancelled_event_shows_no_deals(
         runtime: Runtime, world: World) -> None:
     show = roadshow(world)

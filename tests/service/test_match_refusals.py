@@ -16,8 +16,10 @@ from domain.values import CancellationReason, PartyKind
 from services import commands as c
 from services import demand_commands as d
 from services import evaluation_commands as e
+from services.handlers.results import Created
 from services.ledger import Ledger
 from services.settings import Settings
+from services.uow import Outcome
 from tests.service.test_evaluation_rules import D
 from tests.service.test_evaluation_rules import World as EvaluationWorld
 from tests.service.trade_world import World, refused, whole
@@ -66,7 +68,7 @@ def test_a_revoked_evaluation_refuses_the_match(ledger: Ledger) -> None:
     evaluation = world.commission()
     other = world.commission(world.register(world.uni, "另一项成果"))
 
-    def introduce(*evaluations: UUID) -> object:
+    def introduce(*evaluations: UUID) -> Outcome[Created]:
         return ledger.introduce_match(d.IntroduceMatch(
             demand, world.achievement, effective_date=D, evaluation_ids=evaluations),
             actor="exchange", key=f"match-{len(evaluations)}")
@@ -78,7 +80,7 @@ def test_a_revoked_evaluation_refuses_the_match(ledger: Ledger) -> None:
         introduce(other, evaluation)
     assert info.value.context["reason"] == "evaluation_revoked"
     # Another achievement's revoked evaluation is no barrier to this one.
-    assert introduce(other) is not None
+    assert introduce(other).position is not None
 
 
 def test_an_update_right_after_the_post_keeps_the_demands_enterprise(ledger: Ledger) -> None:
