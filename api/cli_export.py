@@ -29,11 +29,20 @@ def add_command(sub: Any) -> None:
                    help="file for jsonl ('-' is stdout), directory for csv")
 
 
+class BeyondHead(ValueError):
+    """`--since` past the ledger's last position: a position of another ledger (or a typo).
+    Answering "nothing new" would have the caller store it and later skip every record up to
+    it, so it is refused."""
+
+
 def export(settings: Settings, since: int, fmt: str, out: str) -> tuple[int, int]:
     """Write the records after `since`; return (records written, last position exported)."""
     with Ledger(settings.model_copy(update={"group_commit": False})) as ledger:
         exporter = NationalExporter(ledger)
-        head = max(exporter.head(), since)  # fixed first: later writes wait for the next run
+        head = exporter.head()  # fixed first: later writes wait for the next run
+        if since > head:
+            raise BeyondHead(f"--since {since} is beyond this ledger's last position {head}: "
+                             "is it a position of another ledger?")
         records = exporter.since(since, head)
         if fmt == "csv":
             return write_csv(records, Path(out)), head
@@ -53,7 +62,11 @@ def run_export(settings: Settings, args: argparse.Namespace) -> int:
         print("--format csv writes one file per record kind: give --out DIRECTORY",
               file=sys.stderr)
         return 2
-    count, last = export(settings, args.since, args.format, args.out)
+    try:
+        count, last = export(settings, args.since, args.format, args.out)
+    except BeyondHead as error:
+        print(error, file=sys.stderr)
+        return 2
     print(f"exported {count} records after position {args.since}", file=sys.stderr)
     print(f"last_position={last}", file=sys.stderr)
     return 0

@@ -64,7 +64,12 @@ class Paging:
     page_size: int
 
 
-async def get_paging(page: Annotated[int, Query(ge=1)] = 1,
+# Far past any registry (2e8 rows at the largest page size), and keeps OFFSET inside the
+# stores' 64-bit integers: an unbounded page made SQLite overflow, a 500 [D].
+MAX_PAGE = 1_000_000
+
+
+async def get_paging(page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
                      page_size: Annotated[int, Query(ge=1, le=200)] = 20) -> Paging:
     return Paging(page, page_size)
 

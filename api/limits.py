@@ -5,7 +5,10 @@ from __future__ import annotations
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-IMPORT_PATHS = ("/v1/imports/", "/console/exchange/imports")
+# The uploads themselves, exactly: a prefix would also lift the limit of any later path that
+# merely starts the same way (and of the jobs' small GETs, which need none).
+IMPORT_PATHS = frozenset({"/v1/imports/contracts", "/console/exchange/imports"})
+MIB = 1_048_576
 
 
 class _TooLarge(Exception):
@@ -25,8 +28,7 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        limit = self.import_max_bytes if scope["path"].startswith(IMPORT_PATHS) \
-            else self.max_bytes
+        limit = self.import_max_bytes if scope["path"] in IMPORT_PATHS else self.max_bytes
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:
             await self._refuse(send, limit)
@@ -51,7 +53,9 @@ class BodyLimit:
             "type": "https://techledger.example/problems/body_too_large",
             "title": "请求体过大 / Request body too large", "status": 413,
             "code": "body_too_large",
-            "detail": f"request bodies are limited to {limit} bytes",
+            "detail": f"request bodies here are limited to {limit} bytes "
+                      f"({limit / MIB:.4g} MiB); split the file or send less",
+            "limit_bytes": limit,
         })
         await send({"type": "http.response.start", "status": 413,
                     "headers": [(b"content-type", b"application/problem+json"),

@@ -108,10 +108,14 @@ def code(table: Table, value: str | None) -> str | None:
 
 
 def value_of(table: Table, national: str | None) -> str | None:
-    """Our value for a national code: the reader's way back."""
+    """Our value for a national code: the reader's way back. An unknown code (a newer code
+    table's) is a ValueError naming it, not a bare StopIteration from deep in a reader."""
     if national is None:
         return None
-    return next(ours for ours, (c, _) in table.items() if c == national)
+    ours = next((ours for ours, (c, _) in table.items() if c == national), None)
+    if ours is None:
+        raise ValueError(f"unknown national code {national!r} (code tables {CODES_VERSION})")
+    return ours
 
 
 def field_code(field: str) -> str:

@@ -46,7 +46,9 @@ async def import_contract_file(request: Request, principal: Importer, ledger: Le
     if kind is None:
         raise ApiProblem(415, "unsupported_media_type",
                          "send text/csv or application/x-ndjson (JSON Lines)")
-    rows = list(read_rows(await request.body(), kind))
+    body = await request.body()
+    # Parsing up to the import limit (64 MiB) is seconds of CPU: off the event loop.
+    rows = await run_in_threadpool(lambda: list(read_rows(body, kind)))
     if wants_async(prefer):
         runner = await run_in_threadpool(runner_of, runtime)
         job = await run_in_threadpool(runner.start, rows, principal.actor)

@@ -128,3 +128,33 @@ def test_the_console_starts_a_job_polls_it_and_shows_its_report(desk: Desk) -> N
     sign_in(desk.api, Role.REGISTRAR)
     assert client.get(f"/console/exchange/imports/{job_id}").status_code == 404
     assert client.get(f"/console/exchange/imports/{job_id}/report").status_code == 404
+
+
+def test_the_desks_upload_has_the_import_limit_and_over_it_a_413_problem(
+        desk: Desk, store_settings: Settings) -> None:
+    """The exchange desk's upload gets the import body limit (not the 1 MiB of other requests);
+    over it, declared or streamed, the script gets a 413 problem naming the limit."""
+    limit = len(desk.data)
+    settings = store_settings.model_copy(update={"max_body_bytes": 1024,
+                                                 "import_max_body_bytes": limit})
+    with TestClient(create_app(settings)) as client:
+        api = Api(client, desk.api.keys)
+        sign_in(api, Role.EXCHANGE_OPERATOR)
+        headers = {"X-CSRF-Token": csrf_of(client.get("/console/exchange").text),
+                   "X-Filename": "contracts.csv"}
+        started = client.post("/console/exchange/imports", content=desk.data, headers=headers)
+        assert started.status_code == 202, started.text
+        poll(desk, f"/v1/imports/jobs/{started.json()['id']}")  # let it end before the store
+        too_large = desk.data + b"\n"
+        for refused in (client.post("/console/exchange/imports", content=too_large,
+                                    headers=headers),
+                        client.post("/console/exchange/imports", headers=headers,
+                                    content=iter([too_large[:limit], b"\n"]))):
+            assert refused.status_code == 413
+            assert refused.headers["content-type"] == "application/problem+json"
+            problem = refused.json()
+            assert (problem["code"], problem["limit_bytes"]) == ("body_too_large", limit)
+            assert f"{limit} bytes" in problem["detail"]
+        elsewhere = client.post("/console/exchange/imports-x", content=b"x" * 2048,
+                                headers=headers)
+        assert elsewhere.status_code == 413  # only the upload itself has the larger limit

@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from api.demo_data import load_demo
 from domain.access import Role
+from domain.disclosure import DISCLOSURE_2026
 from services.ledger import Ledger
 from services.national_reader import PUBLIC_OWNER_KEYS, PUBLIC_PATENT_KEYS
 from services.settings import Settings
@@ -23,6 +24,11 @@ from tests.service.national_private import leaks, private_values
 
 DOC = Path(__file__).parents[2] / "docs" / "national-export.md"
 PAGE = 200
+# Filters an attacker would try, to make one statistics cell differ from another by a single
+# contract; the first is no filter at all.
+NARROWING: tuple[dict[str, str], ...] = (
+    {}, {"type": "license"}, {"year": "2026"}, {"registered_from": "2026-06-01"},
+    {"seller_region": "1306", "field": "新材料"}, {"exchange_id": "x", "group_by": "year"})
 
 
 def allow_list(name: str) -> set[str]:
@@ -36,6 +42,7 @@ def allow_list(name: str) -> set[str]:
 class Crawl:
     bodies: list[str]
     items: dict[str, list[dict[str, Any]]]
+    statistics: list[dict[str, Any]]  # whole answers, asked with and without filters
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +54,7 @@ def crawl(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Crawl, set
         head = ledger.recorder.max_notification_id()
         private = private_values(ledger, *keys)
     with TestClient(create_app(settings)) as client:
-        found = Crawl([], {"achievement": [], "contract": [], "contract_statistics": []})
+        found = Crawl([], {"achievement": [], "contract": [], "contract_statistics": []}, [])
 
         def get(path: str, **params: Any) -> Any:
             response = client.get(path, params={"wait_for_position": head, **params})
@@ -63,7 +70,9 @@ def crawl(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Crawl, set
                 for item in items:
                     assert get(f"{path}/{item['id']}") == item
                 page += 1
-        found.items["contract_statistics"] = get("/v1/public/contracts/statistics")["items"]
+        found.statistics = [get("/v1/public/contracts/statistics", **narrowing)
+                            for narrowing in NARROWING]
+        found.items["contract_statistics"] = found.statistics[0]["items"]
         yield found, private
 
 
@@ -93,9 +102,42 @@ def test_no_private_value_appears_in_any_public_answer(crawl: tuple[Crawl, set[s
 def test_small_statistics_cells_show_counts_only(crawl: tuple[Crawl, set[str]]) -> None:
     found, _ = crawl
     cells = found.items["contract_statistics"]
+    minimum = found.statistics[0]["min_contracts_per_cell"]
+    assert minimum == DISCLOSURE_2026.min_contracts_per_cell == 3
     assert {c["suppressed"] for c in cells} == {True, False}
     for cell in cells:
-        assert (cell["transaction_amount"] is None) == (cell["count"] < 3)
+        assert (cell["transaction_amount"] is None) == (cell["count"] < minimum)
+
+
+def test_no_figure_holds_a_suppressed_cell_so_none_is_read_off_by_difference(
+        crawl: tuple[Crawl, set[str]]) -> None:
+    """[D] (domain/disclosure.py): small-cell suppression holds only while no published figure
+    sums a suppressed cell with shown ones (a total, a margin, a narrower or wider filter). So
+    the statistics publish the (type, year) cells and nothing that adds them up, and take no
+    filter: whatever is asked, the same cells come back."""
+    found, _ = crawl
+    first = found.statistics[0]
+    assert set(first) == {"items", "policy_version", "min_contracts_per_cell", "views_position"}
+    assert all(answer == first for answer in found.statistics[1:])
+    cells = [(c["type"], c["year"]) for c in first["items"]]
+    assert len(cells) == len(set(cells))  # one figure per cell: no overlapping groupings
+    suppressed = [c for c in first["items"] if c["suppressed"]]
+    assert suppressed and all(c["transaction_amount"] is None for c in suppressed)
+
+
+@pytest.mark.parametrize(("path", "query"), [
+    ("/v1/public/contracts", "page=0"), ("/v1/public/contracts", "page_size=201"),
+    ("/v1/public/contracts", "page=1000000000000000000"),  # was an OFFSET overflow, a 500
+    ("/v1/public/achievements", "page=1000001"), ("/v1/public/contracts", "type=loan"),
+    ("/v1/public/achievements", "region=13"), ("/v1/public/achievements", "q=" + "长" * 101),
+    ("/v1/public/achievements", "status=secret"), ("/v1/public/contracts/not-an-id", ""),
+])
+def test_bad_queries_are_problems(tmp_path: Path, path: str, query: str) -> None:
+    with TestClient(create_app(Settings(data_dir=tmp_path))) as client:
+        answer = client.get(f"{path}?{query}")
+    assert answer.status_code == 422, answer.text
+    assert answer.headers["content-type"] == "application/problem+json"
+    assert answer.json()["code"] == "invalid_field"
 
 
 def test_unknown_ids_are_problems_and_no_key_is_needed(tmp_path: Path) -> None:

@@ -3,13 +3,14 @@ interrupted job that is safe to send again (on SQLite and PostgreSQL view stores
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
 from api.runtime import Runtime
-from services.bulk_import import RowError, import_contracts, read_rows
+from services.bulk_import import ImportReport, RowError, import_contracts, read_rows
 from services.import_jobs import INTERRUPTED, STALE_AFTER, ImportJobStore, JobState
 from services.import_runner import ImportRunner, report_json
 from tests.service.test_bulk_import import HEADER, world
@@ -131,3 +132,32 @@ def test_rebuilding_the_views_keeps_the_jobs(runtime: Runtime) -> None:
     job = store.start("t", 5)
     runtime.follower.rebuild()  # drops and replays every projection's tables, not this one
     assert store.get(job.id, "t") is not None
+
+
+def test_two_jobs_of_the_same_file_at_once_register_each_contract_once(
+        runtime: Runtime) -> None:
+    """Two uploads of one file (a double click, two operators) run as two jobs in two threads:
+    the contract ids come from the contract numbers, so the jobs race on the same aggregates and
+    the loser of each race finds the row registered (replayed), never writes it again."""
+    rows = contract_rows(runtime, 300)
+    store = store_of(runtime, Clock())
+    runner = ImportRunner(runtime.ledger, store, every=50)
+    jobs = [store.start("t", len(rows)) for _ in range(2)]
+    reports: dict[str, ImportReport] = {}
+
+    def run(job_id: str) -> None:
+        reports[job_id] = runner.run(job_id, rows, "t")
+
+    threads = [threading.Thread(target=run, args=(job.id,)) for job in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert sorted(reports) == sorted(job.id for job in jobs)
+    both = list(reports.values())
+    assert [r.created + r.replayed for r in both] == [294, 294]  # every good row, in each job
+    assert sum(r.created for r in both) == 294  # ...but registered by one of them only
+    head = runtime.ledger.recorder.max_notification_id()
+    again = runner.run(store.start("t", len(rows)).id, rows, "t")
+    assert (again.created, again.replayed) == (0, 294)
+    assert runtime.ledger.recorder.max_notification_id() == head

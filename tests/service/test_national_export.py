@@ -12,6 +12,7 @@ from typing import Any
 from uuid import UUID
 
 import orjson
+import psycopg
 import pytest
 
 from api.cli import build_parser
@@ -164,3 +165,49 @@ def test_the_cli_continues_from_the_position_it_printed(
 def test_csv_to_stdout_is_refused(tmp_path: Path) -> None:
     args = build_parser().parse_args(["export", "--format", "csv"])
     assert run_export(Settings(data_dir=tmp_path), args) == 2
+
+
+def _skip_positions(ledger: Ledger, url: str, count: int) -> None:
+    """What rolled-back and concurrent transactions leave on PostgreSQL: positions never used
+    (the notification id sequence moved on without a row)."""
+    recorder: Any = ledger.recorder
+    table = f"{recorder.datastore.schema}.{recorder.events_table_name}"
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("SELECT setval(pg_get_serial_sequence(%s, 'notification_id'), "
+                     "(SELECT MAX(notification_id) FROM " + table + ") + %s)", (table, count))
+
+
+def test_positions_with_gaps_are_read_as_greater_than_last_seen(
+        pg_url: str, tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path, database_url=pg_url)
+    with Ledger(settings) as ledger:
+        owner = university(ledger)
+        register(ledger, owner, "一种石墨烯导热膜的制备方法", "before the gap")
+        before = ledger.recorder.max_notification_id() or 0
+        _skip_positions(ledger, pg_url, 1000)
+        register(ledger, owner, "一种钙钛矿电池的封装方法", "after the gap")
+        head = ledger.recorder.max_notification_id() or 0
+    assert head > before + 1000
+    titles = {since: [r["achievement_name"] for r in exported(
+        settings, tmp_path, since, f"gap-{since}.jsonl")[0] if r["record_kind"] == "achievement"]
+        for since in (0, before, before + 500)}
+    assert titles[0] == ["一种石墨烯导热膜的制备方法", "一种钙钛矿电池的封装方法"]
+    assert titles[before] == titles[before + 500] == ["一种钙钛矿电池的封装方法"]
+
+
+@pytest.mark.parametrize("since", ["-1", "BEYOND"])
+def test_a_since_before_the_start_or_past_the_head_is_refused_with_a_reason(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], since: str) -> None:
+    settings = Settings(data_dir=tmp_path / "ledger")
+    with Ledger(settings) as ledger:
+        register(ledger, university(ledger), "一种石墨烯导热膜的制备方法", "one")
+        head = ledger.recorder.max_notification_id() or 0
+    out = tmp_path / "out.jsonl"
+    position = str(head + 1) if since == "BEYOND" else since
+    args = build_parser().parse_args(["export", "--since", position, "--out", str(out)])
+    assert run_export(settings, args) == 2
+    error = capsys.readouterr().err
+    assert "--since" in error and "last_position=" not in error
+    if since == "BEYOND":
+        assert f"last position {head}" in error
+    assert not out.exists()  # nothing written that a caller could take for an empty export

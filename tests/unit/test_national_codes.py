@@ -59,3 +59,8 @@ def test_the_format_document_lists_every_exported_field_with_its_label() -> None
         section = text.split(f"### `{name}`")[1].split("\n#")[0]
         assert re.findall(r"^\| `([^`]+)` \| `(\w+)` \|", section, flags=re.MULTILINE) == [
             (ours, code) for ours, (code, _) in table.items()]
+
+
+def test_an_unknown_code_is_named_in_the_error() -> None:
+    with pytest.raises(ValueError, match="unknown national code '7'"):
+        nc.value_of(nc.CATEGORY, "7")
