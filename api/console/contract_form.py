@@ -10,6 +10,7 @@ from typing import Any
 import orjson
 from pydantic import ValidationError
 
+from api.console.forms import MESSAGES, given
 from api.schemas.trades import ContractCreate
 from domain.errors import DomainError
 
@@ -17,25 +18,15 @@ FIELDS = ("contract_number", "title", "contract_type", "seller_id", "buyer_id",
           "achievement_ids", "turnover", "transaction_amount", "signed_on", "term_end", "field",
           "exchange_id")
 OPTIONAL = ("term_end",)
-# pydantic's error types, as the console words them; unknown types show pydantic's message.
-MESSAGES = {
-    "missing": "v_missing", "string_too_short": "v_missing", "string_too_long": "v_too_long",
-    "uuid_parsing": "v_uuid", "uuid_type": "v_uuid", "date_from_datetime_parsing": "v_date",
-    "date_parsing": "v_date", "date_type": "v_date", "enum": "v_enum",
-    "decimal_parsing": "v_money", "decimal_max_places": "v_money_places",
-    "decimal_max_digits": "v_money", "greater_than_equal": "v_not_negative",
-}
 
 
 def body_of(form: Mapping[str, str]) -> dict[str, Any]:
     """The form as the JSON body the API would receive: empty optional fields left out."""
-    body: dict[str, Any] = {name: form.get(name, "").strip() for name in FIELDS}
+    body: dict[str, Any] = {name: form.get(name, "").strip() for name in FIELDS
+                            if name not in OPTIONAL}
     ids = body.pop("achievement_ids")
     body["achievement_ids"] = [a.strip() for a in ids.replace(";", ",").split(",") if a.strip()]
-    for name in OPTIONAL:
-        if not body[name]:
-            del body[name]
-    return body
+    return {**body, **given(form, *OPTIONAL)}
 
 
 def validate(body: dict[str, Any], t: Callable[..., str]) -> ContractCreate | dict[str, str]:

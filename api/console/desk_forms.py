@@ -15,6 +15,7 @@ from fastapi import Response
 from pydantic import BaseModel
 
 from api.console.access import Viewer
+from api.console.forms import given
 from api.routers import pledges as api
 from api.schemas.common import WriteAccepted
 from api.schemas.trades import (
@@ -39,10 +40,6 @@ class DeskForm:
     run: Action
 
 
-def _optional(form: dict[str, str], *names: str) -> dict[str, str]:
-    return {n: form[n].strip() for n in names if form.get(n, "").strip()}
-
-
 def _pledge_body(viewer: Viewer, form: dict[str, str]) -> dict[str, Any]:
     own = api.bank_of(viewer.principal)
     ids = form.get("achievement_ids", "").replace(";", ",").split(",")
@@ -53,7 +50,7 @@ def _pledge_body(viewer: Viewer, form: dict[str, str]) -> dict[str, Any]:
             "secured_amount": form.get("secured_amount", "").strip(),
             "loan_start": form.get("loan_start", "").strip(),
             "loan_end": form.get("loan_end", "").strip(),
-            **_optional(form, "effective_date")}
+            **given(form, "effective_date")}
 
 
 def _register(viewer: Viewer, ledger: Any, form: dict[str, str]) -> WriteAccepted:
@@ -76,7 +73,7 @@ def _body(form: dict[str, str], *names: str) -> bytes:
     """The form as the JSON body the API would receive (so strings parse as over HTTP): the
     named fields as typed, an empty effective date left out for the API's default (today)."""
     fields = {n: form.get(n, "").strip() for n in names}
-    return orjson.dumps({**fields, **_optional(form, "effective_date")})
+    return orjson.dumps({**fields, **given(form, "effective_date")})
 
 
 def _consent(viewer: Viewer, ledger: Any, form: dict[str, str]) -> WriteAccepted:

@@ -4,18 +4,32 @@ API's schema and the function is called as the API calls it, so a refusal is the
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from pydantic import ValidationError
 
-from api.console.contract_form import MESSAGES
 from api.console.i18n import translator
 from api.problems import STATUS_OF_KIND, ApiProblem
 from domain.errors import DomainError
 
 T = TypeVar("T")
+# pydantic's error types, as the console words them; unknown types show pydantic's message.
+MESSAGES = {
+    "missing": "v_missing", "string_too_short": "v_missing", "string_too_long": "v_too_long",
+    "uuid_parsing": "v_uuid", "uuid_type": "v_uuid", "date_from_datetime_parsing": "v_date",
+    "date_parsing": "v_date", "date_type": "v_date", "enum": "v_enum",
+    "decimal_parsing": "v_money", "decimal_max_places": "v_money_places",
+    "decimal_max_digits": "v_money", "greater_than_equal": "v_not_negative",
+}
+
+
+def given(form: Mapping[str, str], *names: str) -> dict[str, str]:
+    """The named optional fields that were filled in, trimmed. An empty one is left out of the
+    body, as a client over HTTP would, so the API applies its own default (e.g. an effective
+    date of today) instead of refusing '' as a bad value."""
+    return {n: form[n].strip() for n in names if form.get(n, "").strip()}
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from fastapi import Response
 from pydantic import BaseModel
 
 from api.console.access import Viewer
+from api.console.forms import given
 from api.routers import demands as demand_api
 from api.routers import matches as match_api
 from api.schemas.common import WriteAccepted
@@ -19,10 +20,6 @@ from domain.match import MatchOutcome
 from projections.store import ViewDB
 
 OUTCOMES = tuple(o.value for o in MatchOutcome)
-
-
-def _given(form: dict[str, str], *names: str) -> dict[str, str]:
-    return {n: form[n].strip() for n in names if form.get(n, "").strip()}
 
 
 def _keywords(text: str) -> list[str]:
@@ -36,7 +33,7 @@ def post_demand(viewer: Viewer, ledger: Any, form: dict[str, str]) -> WriteAccep
         "field": form.get("field", "").strip(), "keywords": _keywords(form.get("keywords", "")),
         "region_code": form.get("region_code", "").strip(),
         "deadline": form.get("deadline", "").strip(),
-        **_given(form, "budget_min", "budget_max", "effective_date")}))
+        **given(form, "budget_min", "budget_max", "effective_date")}))
     return demand_api.post_demand(body, viewer.principal, ledger, Response())
 
 
@@ -44,7 +41,7 @@ def introduce(viewer: Viewer, ledger: Any, views: ViewDB, demand_id: UUID,
               form: dict[str, str]) -> WriteAccepted:
     body = MatchCreate.model_validate_json(orjson.dumps({
         "demand_id": str(demand_id), "achievement_id": form.get("achievement_id", "").strip(),
-        "note": form.get("note", "").strip(), **_given(form, "score", "effective_date")}))
+        "note": form.get("note", "").strip(), **given(form, "score", "effective_date")}))
     with views.read() as tx:
         return match_api.introduce(body, viewer.principal, ledger, Response(), tx)
 
@@ -59,5 +56,5 @@ def record_outcome(viewer: Viewer, ledger: Any, form: dict[str, str]) -> WriteAc
     match_id = MatchRef.model_validate({"match_id": form.get("match_id", "").strip()}).match_id
     body = OutcomeCreate.model_validate_json(orjson.dumps({
         "outcome": form.get("outcome", "").strip(), "note": form.get("note", "").strip(),
-        **_given(form, "contract_id", "effective_date")}))
+        **given(form, "contract_id", "effective_date")}))
     return match_api.record_outcome(match_id, body, viewer.principal, ledger)

@@ -6,10 +6,12 @@ A viewer sees, and may submit, only the forms whose API endpoint admits its role
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import urlencode
+from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.console.access import PageForbidden, Viewer, csrf_ok, need
 from api.console.desk_forms import DESK_ROLES, FORMS, forms_for
@@ -22,6 +24,7 @@ from api.routers import pledges as api
 router = APIRouter(prefix="/console/bank/desk", include_in_schema=False)
 DeskUser = Annotated[Viewer, Depends(need(*DESK_ROLES))]
 Text = Annotated[str | None, Query(max_length=100)]
+Position = Annotated[int | None, Query(ge=0)]
 
 
 def _desk(request: Request, viewer: Viewer, status: int = 200, **context: Any) -> HTMLResponse:
@@ -36,25 +39,33 @@ def _desk(request: Request, viewer: Viewer, status: int = 200, **context: Any) -
 
 
 @router.get("", response_class=HTMLResponse)
-def desk(request: Request, viewer: DeskUser, pledge_id: Text = None) -> HTMLResponse:
-    """`pledge_id` fills the step forms in (the pledge page links here with it)."""
-    return _desk(request, viewer, prefill={"pledge_id": pledge_id} if pledge_id else {})
+def desk(request: Request, viewer: DeskUser, pledge_id: Text = None, done: Text = None,
+         done_id: UUID | None = None, position: Position = None) -> HTMLResponse:
+    """`pledge_id` fills the step forms in (the pledge page links here with it); `done`,
+    `done_id` and `position` tell what the form just posted wrote."""
+    shown = ({done: {"id": str(done_id), "position": position}}
+             if done in FORMS and done_id and position is not None else {})
+    return _desk(request, viewer, prefill={"pledge_id": pledge_id} if pledge_id else {},
+                 form=done if shown else None, done=shown)
 
 
-def _run(request: Request, viewer: Viewer, name: str, form: dict[str, str]) -> HTMLResponse:
-    """Synchronous (the store is): called in the threadpool, as the API's `def` endpoints are."""
+def _run(request: Request, viewer: Viewer, name: str, form: dict[str, str]) -> Response:
+    """Synchronous (the store is): called in the threadpool, as the API's `def` endpoints are.
+    A write answers with a redirect (post/redirect/get): reloading the page then reads the
+    desk again instead of sending the form twice — the step endpoints take no idempotency
+    key, so a resent subsidy form would record the payment twice."""
     ledger = runtime_of(request).ledger
     result = run_form(lambda: FORMS[name].run(viewer, ledger, form), viewer.session.lang)
     if isinstance(result, Refused):
         return _desk(request, viewer, result.status, form=name, values=form,
                      errors={name: result.message})
-    done = result.value
-    return _desk(request, viewer, 200, form=name,
-                 done={name: {"id": str(done.id), "position": done.position}})
+    query = urlencode({"done": name, "done_id": str(result.value.id),
+                       "position": result.value.position})
+    return RedirectResponse(f"/console/bank/desk?{query}", status_code=303)
 
 
-@router.post("/{name}", response_class=HTMLResponse)
-async def submit(request: Request, name: str, viewer: DeskUser) -> HTMLResponse:
+@router.post("/{name}", response_class=HTMLResponse, response_model=None)
+async def submit(request: Request, name: str, viewer: DeskUser) -> Response:
     form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
     if name not in FORMS:
         return await run_in_threadpool(_desk, request, viewer, 404, values=form)

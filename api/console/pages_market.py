@@ -16,12 +16,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from api.console import market_forms as mf
 from api.console.access import Viewer, csrf_ok, need
-from api.console.forms import Done, run_form
+from api.console.forms import Done, Refused, run_form
 from api.console.i18n import translator
 from api.console.render import not_found, page
 from api.console.views import day_or_today, read_views, runtime_of
 from api.routers.demands import MATCHERS, OPERATORS, READERS
 from api.schemas.common import WriteAccepted
+from domain.demand import DemandStatus
 from projections import demand_queries as q
 from projections import matching
 
@@ -32,6 +33,7 @@ Operator = Annotated[Viewer, Depends(need(*OPERATORS))]
 Text = Annotated[str | None, Query(max_length=100)]
 PAGE_SIZE = 20
 CANDIDATES = 10
+STATUSES = tuple(s.value for s in DemandStatus)  # the list filter's choices
 VIEWS_WAIT_S = 5.0  # a write's page is shown once the views hold it (read-your-writes)
 
 
@@ -48,7 +50,8 @@ def _list(request: Request, viewer: Viewer, f: q.DemandFilter, page_no: int,
     context.setdefault("values", {})
     return page(request, "demands.html", viewer, http_status=http_status, rows=rows, total=total,
                 page_no=page_no, pages=max(1, -(-total // PAGE_SIZE)), f=f, conversion=conversion,
-                may_post=viewer.may(OPERATORS), enterprises=_enterprises(request), **context)
+                may_post=viewer.may(OPERATORS), enterprises=_enterprises(request),
+                statuses=STATUSES, **context)
 
 
 @router.get("/demands", response_class=HTMLResponse)
@@ -102,7 +105,7 @@ async def _form(request: Request) -> dict[str, str]:
 
 
 def _write(viewer: Viewer, request: Request,
-           action: Callable[[Any], WriteAccepted]) -> Done[WriteAccepted] | Any:
+           action: Callable[[Any], WriteAccepted]) -> Done[WriteAccepted] | Refused:
     ledger = runtime_of(request).ledger
     return run_form(lambda: action(ledger), viewer.session.lang)
 

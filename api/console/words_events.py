@@ -24,4 +24,16 @@ WORDS: dict[str, tuple[str, str]] = {
     "record_attendance": ("记录到场", "Record attendance"),
     "hold_event": ("确认活动已举办", "Record that it was held"),
     "event_status": ("活动状态", "Status"), "contract_type": ("合同类型", "Contract type"),
+    # domain.market_event.EventStatus
+    "event_status_scheduled": ("待举办", "Scheduled"), "event_status_held": ("已举办", "Held"),
+    "event_status_cancelled": ("已取消", "Cancelled"),
+    # why domain.market_event_policy counts a contract as following the event
+    "because_featured_achievement": ("成果在活动中推介", "Achievement featured"),
+    "because_featured_demand": ("需求在活动中发布", "Demand featured"),
+    "because_buyer_attended": ("买方到场", "Buyer attended"),
+    # domain.contract.ContractType
+    "contract_type_development": ("技术开发", "Development"),
+    "contract_type_transfer": ("技术转让", "Transfer"), "contract_type_license": ("技术许可", "License"),
+    "contract_type_consulting": ("技术咨询", "Consulting"),
+    "contract_type_service": ("技术服务", "Service"),
 }

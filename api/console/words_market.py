@@ -33,4 +33,13 @@ WORDS: dict[str, tuple[str, str]] = {
     "no_candidates": ("没有达到最低匹配度的成果。", "No achievement reaches the minimum score."),
     "outcome_negotiating": ("洽谈中", "Negotiating"), "outcome_declined": ("未达成", "Declined"),
     "outcome_contracted": ("已签约", "Contracted"), "outcome_introduced": ("已对接", "Introduced"),
+    # domain.demand.DemandStatus
+    "demand_status_open": ("征集中", "Open"), "demand_status_matched": ("已成交", "Matched"),
+    "demand_status_closed": ("已关闭", "Closed"), "demand_status_expired": ("已过期", "Expired"),
+    # why projections.matching keeps an achievement out (its `barriers`)
+    "barrier_registration_cancelled": ("登记已撤销", "Registration cancelled"),
+    "barrier_evaluation_revoked": ("评价已撤销", "Evaluation revoked"),
+    "barrier_pledged_without_consent": ("已质押且无质权人同意",
+                                        "Pledged without the pledgee's consent"),
+    "barrier_owner_barred_from_trading": ("权利人被限制交易", "Owner barred from trading"),
 }

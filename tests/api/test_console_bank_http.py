@@ -159,3 +159,20 @@ def test_the_pledge_page_admits_the_roles_get_pledge_admits(api: Api, market: Ma
                                     params={"wait_for_position": api.head()})
             shown = api.client.get(f"/console/bank/pledges/{asked}")
             assert shown.status_code == direct.status_code, (role, asked)
+
+
+def test_a_written_form_redirects_so_reloading_the_page_writes_nothing_twice(
+        api: Api, market: Market) -> None:
+    pid = call(api, "/v1/pledges", market.pledge(), Role.BANK)["id"]
+    bureau = sign_in_with(api, api.keys[Role.REGISTRAR])
+    paid = api.client.post("/console/bank/desk/support", follow_redirects=False, data={
+        "pledge_id": pid, "kind": "interest_subsidy", "amount": "1200.00", "payer": "科技局",
+        "csrf": bureau})
+    assert paid.status_code == 303, paid.text
+    head = api.head()
+    for _ in range(2):  # the browser's reload after the redirect is a GET
+        shown = api.client.get(paid.headers["location"])
+        assert shown.status_code == 200 and f"<code>{pid}</code>" in shown.text
+        assert 'data-testid="done-support"' in shown.text
+    assert api.head() == head
+    assert len(get(api, f"/v1/pledges/{pid}")["support"]) == 1

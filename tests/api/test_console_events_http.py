@@ -39,13 +39,14 @@ def test_an_operator_runs_an_event_and_sees_the_deal_that_followed(
                  effective_date="2026-03-01")
     assert f'data-achievement="{market.ach}"' in page
     page = _post(api, f"{base}/holding", effective_date="2026-03-10")
-    assert re.search(r'data-testid="event-status">held<', page)
+    assert re.search(r'data-testid="event-status" data-status="held">已举办<', page)
     page = _post(api, f"{base}/attendance", party_id=market.ent, effective_date="2026-03-10")
     assert re.search(rf'data-party="{market.ent}">.*?data-testid="attended">2026-03-10<', page)
     contract = call(api, "/v1/contracts", market.contract(effective_date="2026-04-01"), EX)
     get(api, f"/v1/market-events/{event_id}?wait_for_position={api.head()}", Role.AUDITOR)
     page = api.client.get(base).text
-    assert f'data-contract="{contract["id"]}"' in page and "buyer_attended" in page
+    assert f'data-contract="{contract["id"]}"' in page and "买方到场" in page
+    assert re.search(r'data-reasons="[^"]*buyer_attended', page)
     figures = get(api, "/v1/statistics/events", Role.BANK)
     sign_in(api, Role.BANK)  # every role sees which events produced deals
     listing = api.client.get("/console/events").text

@@ -50,7 +50,7 @@ def test_post_a_demand_introduce_the_best_candidate_and_record_the_deal(
         "csrf": csrf_of(introduced.text), "match_id": match["id"], "outcome": "contracted",
         "contract_id": contract["id"]}, follow_redirects=True)
     assert done.status_code == 200
-    assert re.search(r'data-testid="demand-status">matched<', done.text)
+    assert re.search(r'data-testid="demand-status" data-status="matched">已成交<', done.text)
     assert get(api, f"/v1/demands/{demand_id}", Role.AUDITOR)["contract_id"] == contract["id"]
     listing = api.client.get("/console/demands")
     stats = get(api, "/v1/statistics/matching", Role.BANK)

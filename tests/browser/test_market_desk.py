@@ -54,7 +54,8 @@ def test_an_achievement_pledged_without_consent_is_kept_out(page: Page, console:
     sign_in(page, console, Role.REGISTRAR)
     page.goto(f"{console.base}/console/demands/{kept['id']}")
     excluded = page.get_by_test_id("excluded")
-    expect(excluded).to_contain_text("pledged")
+    expect(excluded).to_contain_text("已质押且无质权人同意")
+    expect(excluded.locator("td[data-reasons*=pledged_without_consent]").first).to_be_visible()
     rows = excluded.locator("tbody tr")
     assert {rows.nth(i).get_attribute("data-achievement") for i in range(rows.count())} == barred
     assert not barred & set(shown_candidates(page))

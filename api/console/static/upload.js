@@ -57,9 +57,12 @@
     xhr.upload.onload = function () { state.textContent = words.importing; };
     xhr.onload = function () {
       if (xhr.status !== 202) {
-        fail(words.failed + " (" + xhr.status + ")");
         var type = xhr.getResponseHeader("Content-Type") || "";
-        // the console's own message as HTML (e.g. an expired form); problem+json is not shown
+        // a problem (e.g. 413 body_too_large) says why in its detail; shown as text, not HTML
+        var why = type.indexOf("application/problem+json") === 0 ?
+          ": " + JSON.parse(xhr.responseText).detail : "";
+        fail(words.failed + " (" + xhr.status + why + ")");
+        // the console's own message as HTML (e.g. an expired form)
         report.innerHTML = type.indexOf("text/html") === 0 ? xhr.responseText : "";
         return;
       }
