@@ -29,17 +29,13 @@ def add_commands(sub: Any) -> None:
 
 
 def run_notary(settings: Settings, _args: argparse.Namespace) -> int:
-    from api.distributed import on_termination  # Kafka's client loads only where it is used
+    from api.distributed import run_until_stopped  # Kafka's client loads only where it is used
 
     with Ledger(settings.model_copy(update={"group_commit": False})) as ledger:
         notary = open_notary(settings, ledger)
-        on_termination(notary.stop)
-        print(f"notary: public key {notary.signer.verifier.text}; "
-              f"log at {notary.state.tree_size} leaves", flush=True)
-        try:
-            notary.run()
-        finally:
-            notary.db.close()
+        run_until_stopped(notary.run, notary.stop, notary.db.close,
+                          f"notary: public key {notary.signer.verifier.text}; "
+                          f"log at {notary.state.tree_size} leaves")
     return 0
 
 

@@ -29,6 +29,18 @@ def on_termination(stop: Callable[[], None]) -> None:
         signal.signal(signum, lambda *_: stop())
 
 
+def run_until_stopped(run: Callable[[], None], stop: Callable[[], None],
+                      close: Callable[[], None], banner: str) -> None:
+    """A long-running worker (relay, projector, notary): SIGTERM or Ctrl-C stops it after its
+    current step, and it is closed however it ends."""
+    on_termination(stop)
+    print(banner, flush=True)
+    try:
+        run()
+    finally:
+        close()
+
+
 def run_relay(settings: Settings) -> None:
     """Publish forever; a second relay waits until the first one stops or dies."""
     print("taking the relay lock (a second relay waits here as a standby)", flush=True)
@@ -36,15 +48,15 @@ def run_relay(settings: Settings) -> None:
             Ledger(settings.model_copy(update={"group_commit": False})) as ledger:
         views = open_views(settings)
         relay = Relay(ledger, Positions(views), settings)
-        on_termination(relay.stop)
-        print(f"relaying from position {relay.position} to {settings.kafka_bootstrap_servers} "
-              f"({relay.topics.all_events} and per-domain topics)", flush=True)
-        try:
-            relay.run()
-        finally:
+
+        def close() -> None:
             relay.close()
             views.close()
 
+        run_until_stopped(relay.run, relay.stop, close,
+                          f"relaying from position {relay.position} to "
+                          f"{settings.kafka_bootstrap_servers} ({relay.topics.all_events} and "
+                          "per-domain topics)")
 
 def kafka_projector(settings: Settings) -> KafkaProjector:
     """A worker of the projector consumer group, writing the views of `settings`."""
@@ -78,14 +90,14 @@ def run_projector(settings: Settings, source: str) -> None:
         runtime.close()
         return
     projector = kafka_projector(settings)
-    on_termination(projector.stop)
-    print(f"projecting {settings.kafka_topic_prefix}.all-events into the views "
-          f"(group {settings.kafka_consumer_group})", flush=True)
-    try:
-        projector.run()
-    finally:
+
+    def close() -> None:
         projector.close()
         projector.views.db.close()
+
+    run_until_stopped(projector.run, projector.stop, close,
+                      f"projecting {settings.kafka_topic_prefix}.all-events into the views "
+                      f"(group {settings.kafka_consumer_group})")
 
 
 def positions(settings: Settings) -> dict[str, Any]:
